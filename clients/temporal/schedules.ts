@@ -1,0 +1,97 @@
+/**
+ * Every Temporal Schedule of the engine, defined in one place from the configuration, and the
+ * idempotent apply: a schedule is created when missing, updated when its definition changed, and
+ * left alone otherwise (a hash of the definition travels in the action's memo).
+ */
+import { createHash } from 'node:crypto';
+import {
+  type Client,
+  type ScheduleOptions,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type ScheduleSpec,
+} from '@temporalio/client';
+import type { Config } from '../../config';
+import { formatDuration } from '../../domain/duration';
+import { Process, PROCESS } from '../../domain/search-attributes';
+
+export interface ScheduleDefinition {
+  scheduleId: string;
+  description: string;
+  workflowType: string;
+  /** Workflow ids of the runs start with this; Temporal appends the start time. */
+  workflowId: string;
+  args: unknown[];
+  spec: ScheduleSpec;
+  process: string;
+}
+
+export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
+  return [
+    {
+      scheduleId: 'engine-heartbeat',
+      description: `Shows the worker answers, every ${formatDuration(config.schedule.edgeMonitoringInterval)}`,
+      workflowType: 'engineHeartbeatWorkflow',
+      workflowId: 'engine-heartbeat',
+      args: [],
+      spec: { intervals: [{ every: config.schedule.edgeMonitoringInterval }] },
+      process: PROCESS.heartbeat,
+    },
+  ];
+}
+
+function toOptions(def: ScheduleDefinition, config: Config): ScheduleOptions {
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ ...def, taskQueue: config.temporal.taskQueue }))
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    scheduleId: def.scheduleId,
+    spec: def.spec,
+    action: {
+      type: 'startWorkflow',
+      workflowType: def.workflowType,
+      workflowId: def.workflowId,
+      args: def.args,
+      taskQueue: config.temporal.taskQueue,
+      typedSearchAttributes: [{ key: Process, value: def.process }],
+      memo: { definitionHash: hash, description: def.description },
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m', pauseOnFailure: false },
+    state: { note: def.description },
+  };
+}
+
+export type ApplyOutcome = 'created' | 'updated' | 'unchanged';
+
+export async function applySchedules(
+  client: Client,
+  config: Config,
+  options: { triggerNew?: boolean; definitions?: ScheduleDefinition[] } = {},
+): Promise<Record<string, ApplyOutcome>> {
+  const outcomes: Record<string, ApplyOutcome> = {};
+  for (const def of options.definitions ?? scheduleDefinitions(config)) {
+    const desired = toOptions(def, config);
+    const handle = client.schedule.getHandle(def.scheduleId);
+    try {
+      const current = await handle.describe();
+      const currentHash = (current.action.memo as { definitionHash?: string } | undefined)?.definitionHash;
+      if (currentHash === (desired.action.memo as { definitionHash: string }).definitionHash) {
+        outcomes[def.scheduleId] = 'unchanged';
+        continue;
+      }
+      await handle.update((previous) => ({
+        spec: desired.spec,
+        action: desired.action,
+        policies: desired.policies,
+        state: { paused: previous.state.paused, note: previous.state.note },
+      }));
+      outcomes[def.scheduleId] = 'updated';
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+      await client.schedule.create({ ...desired, state: { ...desired.state, triggerImmediately: options.triggerNew } });
+      outcomes[def.scheduleId] = 'created';
+    }
+  }
+  return outcomes;
+}

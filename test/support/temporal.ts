@@ -1,0 +1,101 @@
+/**
+ * Integration-test plumbing: a client and a worker on the shared dev server, each test with its
+ * own task queue, and recording of histories for the replay run.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { Registry } from 'prom-client';
+import type { ActivityDeps } from '../../activities';
+import type { Config } from '../../config';
+import { createLogger, temporalLogger, type Logger } from '../../workers/logger';
+import { createEngineWorker, type EngineWorkerOptions } from '../../workers/worker';
+import { testConfig } from './config';
+import { RECORDED_HISTORIES, WORKFLOW_BUNDLE } from './paths';
+
+/** What the Temporal SDK logged in this test file (worker, workflow and activity logs), as JSON lines. */
+export const sdkLogLines: string[] = [];
+let runtimeInstalled = false;
+
+function installTestRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: temporalLogger(createLogger({ level: 'debug', write: (line) => sdkLogLines.push(line) })) });
+  runtimeInstalled = true;
+}
+
+export function testAddress(): string {
+  const address = process.env.TEMPORAL_TEST_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is not set: run the tests through jest (global setup)');
+  return address;
+}
+
+export async function testClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: testAddress() });
+  return new Client({ connection });
+}
+
+export interface TestWorker {
+  client: Client;
+  config: Config;
+  worker: Worker;
+  registry: Registry;
+  logger: Logger;
+  logLines: string[];
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+export interface TestWorkerOptions {
+  env?: Record<string, string | undefined>;
+  activities?: EngineWorkerOptions['activities'];
+  /** Extra dependencies for activities (sandboxed clients...). */
+  deps?: Partial<ActivityDeps>;
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+/** Starts a worker on a fresh task queue; `stop()` shuts it down and closes the connections. */
+export async function startTestWorker(options: TestWorkerOptions = {}): Promise<TestWorker> {
+  installTestRuntime();
+  const taskQueue = `test-${randomUUID()}`;
+  const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, ...options.env });
+  const logLines: string[] = [];
+  const logger = createLogger({ level: 'debug', secrets: [], write: (line) => logLines.push(line) });
+  const registry = new Registry();
+  const connection = await NativeConnection.connect({ address: testAddress() });
+  const worker = await createEngineWorker({
+    connection,
+    deps: { config, logger, registry, ...options.deps },
+    workflowBundlePath: WORKFLOW_BUNDLE,
+    activities: options.activities,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+  });
+  const running = worker.run();
+  const client = await testClient();
+  return {
+    client,
+    config,
+    worker,
+    registry,
+    logger,
+    logLines,
+    taskQueue,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+      await client.connection.close();
+    },
+  };
+}
+
+/** Saves a finished workflow's history where the replay run (npm test's second step) picks it up. */
+export async function recordHistory(client: Client, workflowId: string, name: string): Promise<string> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  mkdirSync(RECORDED_HISTORIES, { recursive: true });
+  const json = historyToJSON(history);
+  writeFileSync(join(RECORDED_HISTORIES, `${name}.json`), json);
+  return json;
+}

@@ -1,0 +1,28 @@
+/**
+ * Turns a client's ExternalCallError into the ApplicationFailure Temporal acts on: non-retryable
+ * failures stop the retries at once, rate-limited ones wait what the server asked for.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
+import { ExternalCallError } from '../clients/errors';
+
+export function toApplicationFailure(error: unknown): unknown {
+  if (!(error instanceof ExternalCallError)) return error;
+  return ApplicationFailure.create({
+    type: error.failureType,
+    message: error.message,
+    nonRetryable: error.kind === 'non-retryable',
+    nextRetryDelay: error.kind === 'rate-limited' ? error.retryAfterMs : undefined,
+    details: [{ system: error.system, call: error.call, target: error.target, status: error.status }],
+  });
+}
+
+export class ExternalFailureInterceptor implements ActivityInboundCallsInterceptor {
+  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+    try {
+      return await next(input);
+    } catch (error) {
+      throw toApplicationFailure(error);
+    }
+  }
+}

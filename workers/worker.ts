@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { ExternalFailureInterceptor } from './interceptors';
+
+export interface EngineWorkerOptions {
+  connection: NativeConnection;
+  deps: ActivityDeps;
+  /** Path of a prebuilt workflow bundle (production image, tests); bundled from source when absent. */
+  workflowBundlePath?: string;
+  identity?: string;
+  /** Overrides for tests: extra or replaced activities. */
+  activities?: Record<string, (...args: never[]) => unknown>;
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+/** The prebuilt bundle `npm run build:bundle` writes, if present. */
+export function defaultWorkflowBundlePath(): string | undefined {
+  const path = process.env.WORKFLOW_BUNDLE_PATH ?? join(__dirname, '..', 'workflow-bundle.js');
+  return existsSync(path) ? path : undefined;
+}
+
+export async function createEngineWorker(options: EngineWorkerOptions): Promise<Worker> {
+  const { config } = options.deps;
+  const bundlePath = options.workflowBundlePath ?? defaultWorkflowBundlePath();
+  return Worker.create({
+    connection: options.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...(options.identity ? { identity: options.identity } : {}),
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('../workflows') }),
+    activities: { ...createActivities(options.deps), ...options.activities },
+    interceptors: { activity: [() => ({ inbound: new ExternalFailureInterceptor() })] },
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 200,
+    shutdownGraceTime: '30s',
+  });
+}
