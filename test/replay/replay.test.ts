@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { COMMITTED_HISTORIES, RECORDED_HISTORIES } from '../support/paths';
+import { COMMITTED_HISTORIES, recordedHistoriesDir } from '../support/paths';
 
 function historyFiles(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)) : [];
@@ -14,7 +14,7 @@ function historyFiles(dir: string): string[] {
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-const files = [...historyFiles(COMMITTED_HISTORIES), ...historyFiles(RECORDED_HISTORIES)];
+const files = [...historyFiles(COMMITTED_HISTORIES), ...historyFiles(recordedHistoriesDir())];
 
 describe('replay', () => {
   it('has histories to replay', () => {

@@ -2,26 +2,35 @@
  * Starts one real Temporal dev server on free ports for the whole test run and bundles the
  * workflow code once; test files reach both through environment variables.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../clients/temporal/dev-server';
-import { RECORDED_HISTORIES, TEST_DATA, WORKFLOW_BUNDLE } from './paths';
+import { LAST_RUN_MARKER, TEST_DATA } from './paths';
 
 declare global {
   var __TEMPORAL_DEV_SERVER__: DevServer | undefined;
 }
 
+const KEEP_RUNS = 3;
+
 export default async function globalSetup(): Promise<void> {
   mkdirSync(TEST_DATA, { recursive: true });
-  rmSync(RECORDED_HISTORIES, { recursive: true, force: true });
-  mkdirSync(RECORDED_HISTORIES, { recursive: true });
+  const runs = readdirSync(TEST_DATA).filter((d) => d.startsWith('run-')).sort();
+  for (const old of runs.slice(0, Math.max(0, runs.length - KEEP_RUNS + 1))) {
+    rmSync(join(TEST_DATA, old), { recursive: true, force: true });
+  }
+  const dir = join(TEST_DATA, `run-${Date.now()}-${process.pid}`);
+  mkdirSync(join(dir, 'histories'), { recursive: true });
   const [server, bundle] = await Promise.all([
-    startDevServer({ headless: true, logFile: `${TEST_DATA}/temporal-server.log` }),
+    startDevServer({ headless: true, logFile: join(dir, 'temporal-server.log') }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
   ]);
-  writeFileSync(WORKFLOW_BUNDLE, bundle.code);
+  writeFileSync(join(dir, 'workflow-bundle.js'), bundle.code);
+  writeFileSync(LAST_RUN_MARKER, dir);
   globalThis.__TEMPORAL_DEV_SERVER__ = server;
   process.env.TEMPORAL_TEST_ADDRESS = server.address;
+  process.env.TEST_RUN_DIR = dir;
 }
 
 const noop = () => undefined;

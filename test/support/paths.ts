@@ -1,8 +1,22 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
-/** Test run state: the shared workflow bundle and the histories integration tests record. */
 export const TEST_DATA = join(ROOT, '.data', 'test');
-export const WORKFLOW_BUNDLE = join(TEST_DATA, 'workflow-bundle.js');
-export const RECORDED_HISTORIES = join(TEST_DATA, 'histories');
+/** Names the run directory of the latest `jest` run, so the replay step finds its histories. */
+export const LAST_RUN_MARKER = join(TEST_DATA, 'last-run');
 export const COMMITTED_HISTORIES = join(ROOT, 'test', 'replay', 'histories');
+
+/**
+ * This run's directory (the workflow bundle, the server log and the histories integration tests
+ * record). Each run gets its own, so two runs on one machine do not clobber each other.
+ */
+export function runDir(): string {
+  const dir = process.env.TEST_RUN_DIR;
+  if (dir) return dir;
+  if (existsSync(LAST_RUN_MARKER)) return readFileSync(LAST_RUN_MARKER, 'utf8').trim();
+  throw new Error('No test run directory: run the tests through jest (global setup)');
+}
+
+export const workflowBundlePath = () => join(runDir(), 'workflow-bundle.js');
+export const recordedHistoriesDir = () => join(runDir(), 'histories');

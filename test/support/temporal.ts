@@ -14,7 +14,7 @@ import type { Config } from '../../config';
 import { createLogger, temporalLogger, type Logger } from '../../workers/logger';
 import { createEngineWorker, type EngineWorkerOptions } from '../../workers/worker';
 import { testConfig } from './config';
-import { RECORDED_HISTORIES, WORKFLOW_BUNDLE } from './paths';
+import { recordedHistoriesDir, workflowBundlePath } from './paths';
 
 /** What the Temporal SDK logged in this test file (worker, workflow and activity logs), as JSON lines. */
 export const sdkLogLines: string[] = [];
@@ -68,7 +68,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const worker = await createEngineWorker({
     connection,
     deps: { config, logger, registry, ...options.deps },
-    workflowBundlePath: WORKFLOW_BUNDLE,
+    workflowBundlePath: workflowBundlePath(),
     activities: options.activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
   });
@@ -94,8 +94,8 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
 /** Saves a finished workflow's history where the replay run (npm test's second step) picks it up. */
 export async function recordHistory(client: Client, workflowId: string, name: string): Promise<string> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  mkdirSync(RECORDED_HISTORIES, { recursive: true });
+  mkdirSync(recordedHistoriesDir(), { recursive: true });
   const json = historyToJSON(history);
-  writeFileSync(join(RECORDED_HISTORIES, `${name}.json`), json);
+  writeFileSync(join(recordedHistoriesDir(), `${name}.json`), json);
   return json;
 }
