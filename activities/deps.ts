@@ -1,10 +1,19 @@
+import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
+import type { VelocloudClients } from '../clients/velocloud';
+import type { SlackClient } from '../clients/slack';
 import type { Config } from '../config';
+import type { EngineMetrics } from '../workers/engine-metrics';
 import type { Logger } from '../workers/logger';
 
-/** What activities need from the worker process; built once at start-up, replaced in tests. */
+/** What activities need from the worker process; built once at start-up (workers/deps.ts), replaced in tests. */
 export interface ActivityDeps {
   config: Config;
   logger: Logger;
   registry: Registry;
+  metrics: EngineMetrics;
+  /** For activities that read or start other workflows (latest cycle, quarantines). */
+  temporal: Client;
+  velocloud: VelocloudClients;
+  slack: SlackClient;
 }

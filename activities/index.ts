@@ -1,11 +1,17 @@
 import type { ActivityDeps } from './deps';
+import { createEdgeMonitoringActivities } from './edge-monitoring';
 import { createEngineActivities } from './engine';
+import { createReportActivities } from './reports';
+import { createVelocloudActivities } from './velocloud';
 
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createEngineActivities(deps),
+    ...createVelocloudActivities(deps),
+    ...createEdgeMonitoringActivities(deps),
+    ...createReportActivities(deps),
   };
 }
 

@@ -69,9 +69,9 @@ export abstract class SandboxServer {
 
   constructor(
     readonly name: string,
-    private readonly options: SandboxOptions = {},
+    private readonly sandboxOptions: SandboxOptions = {},
   ) {
-    this.random = new SeededRandom(options.seed ?? 42);
+    this.random = new SeededRandom(sandboxOptions.seed ?? 42);
     this.app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
     this.app.addHook('onRequest', (request, reply) => this.beforeApiRequest(request, reply));
     this.app.addHook('preHandler', async (request) => this.record(request));
@@ -100,7 +100,7 @@ export abstract class SandboxServer {
 
   async start(): Promise<string> {
     this.routes(this.app);
-    await this.app.listen({ host: '127.0.0.1', port: this.options.port ?? 0 });
+    await this.app.listen({ host: '127.0.0.1', port: this.sandboxOptions.port ?? 0 });
     const address = this.app.server.address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${address.port}`;
     return this.baseUrl;
@@ -155,9 +155,9 @@ export abstract class SandboxServer {
       method: request.method,
       path: request.url.split('?')[0] ?? request.url,
       query: request.query as Record<string, unknown>,
-      body: this.options.recordBodies === false ? undefined : request.body,
+      body: this.sandboxOptions.recordBodies === false ? undefined : request.body,
     });
-    const keep = this.options.keepReceived ?? 10_000;
+    const keep = this.sandboxOptions.keepReceived ?? 10_000;
     if (this.received.length > keep) this.received.splice(0, this.received.length - keep);
   }
 
@@ -180,7 +180,7 @@ export abstract class SandboxServer {
     });
     this.app.get('/__admin/faults', async () => this.faults);
     this.app.put('/__admin/faults', async (request) => {
-      this.setFaults((request.body ?? {}) as Partial<Faults>);
+      this.setFaults((request.body ?? {}));
       return this.faults;
     });
     this.app.post('/__admin/reset', async () => {

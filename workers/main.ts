@@ -6,13 +6,14 @@ import 'dotenv/config';
 import { hostname } from 'node:os';
 import type { Worker } from '@temporalio/worker';
 import { loadConfigOrExit, redactConfig, secretValues } from '../config';
-import { connectWorker } from '../clients/temporal/connection';
+import { connectClient, connectWorker } from '../clients/temporal/connection';
 import { freePort } from '../clients/temporal/free-port';
 import { createLogger } from './logger';
 import { createRegistry } from './metrics';
 import { close, createHealthServer, listen } from './health';
 import { installRuntime } from './runtime';
 import { createEngineWorker } from './worker';
+import { closeActivityDeps, createActivityDeps } from './deps';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ secrets: secretValues(config) });
@@ -29,16 +30,20 @@ async function main(): Promise<void> {
   logger.info({ config: redactConfig(config), ports: bound }, 'worker starting');
 
   const connection = await connectWorker(config.temporal);
+  const temporal = await connectClient(config.temporal);
+  const deps = createActivityDeps({ config, logger, registry, temporal });
   try {
     worker = await createEngineWorker({
       connection,
-      deps: { config, logger, registry },
+      deps,
       identity: `automation-engine@${hostname()}:${process.pid}`,
     });
     logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker polling');
     await worker.run();
   } finally {
     await Promise.all(servers.map(close));
+    await closeActivityDeps(deps);
+    await temporal.connection.close();
     await connection.close();
   }
   logger.info('worker stopped');

@@ -1,1 +1,4 @@
 export { engineHeartbeatWorkflow } from './heartbeat';
+export { edgeMonitoringCycleWorkflow } from './edge-monitoring';
+export { edgeStatusChunkWorkflow } from './edge-fanout';
+export { edgeStatusReportWorkflow } from './edge-report';

@@ -27,15 +27,26 @@ export interface ScheduleDefinition {
 }
 
 export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
+  const every = (ms: number) => ({ intervals: [{ every: ms }] });
+  const s = config.schedule;
   return [
     {
-      scheduleId: 'engine-heartbeat',
-      description: `Shows the worker answers, every ${formatDuration(config.schedule.edgeMonitoringInterval)}`,
-      workflowType: 'engineHeartbeatWorkflow',
-      workflowId: 'engine-heartbeat',
+      scheduleId: 'edge-monitoring',
+      description: `P1: fetch every edge's status and publish fleet metrics, every ${formatDuration(s.edgeMonitoringInterval)}`,
+      workflowType: 'edgeMonitoringCycleWorkflow',
+      workflowId: 'edge-monitoring',
       args: [],
-      spec: { intervals: [{ every: config.schedule.edgeMonitoringInterval }] },
-      process: PROCESS.heartbeat,
+      spec: every(s.edgeMonitoringInterval),
+      process: PROCESS.edgeMonitoring,
+    },
+    {
+      scheduleId: 'edge-status-report',
+      description: `P1: Slack summary of the faulty edges of the latest cycle, every ${formatDuration(s.edgeReportInterval)}`,
+      workflowType: 'edgeStatusReportWorkflow',
+      workflowId: 'edge-status-report',
+      args: [],
+      spec: every(s.edgeReportInterval),
+      process: PROCESS.edgeMonitoring,
     },
   ];
 }

@@ -13,6 +13,7 @@ import type { ActivityDeps } from '../../activities';
 import type { Config } from '../../config';
 import { createLogger, temporalLogger, type Logger } from '../../workers/logger';
 import { createEngineWorker, type EngineWorkerOptions } from '../../workers/worker';
+import { closeActivityDeps, createActivityDeps } from '../../workers/deps';
 import { testConfig } from './config';
 import { recordedHistoriesDir, workflowBundlePath } from './paths';
 
@@ -40,6 +41,7 @@ export async function testClient(): Promise<Client> {
 export interface TestWorker {
   client: Client;
   config: Config;
+  deps: ActivityDeps;
   worker: Worker;
   registry: Registry;
   logger: Logger;
@@ -65,18 +67,20 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const logger = createLogger({ level: 'debug', secrets: [], write: (line) => logLines.push(line) });
   const registry = new Registry();
   const connection = await NativeConnection.connect({ address: testAddress() });
+  const client = await testClient();
+  const deps = { ...createActivityDeps({ config, logger, registry, temporal: client }), ...options.deps };
   const worker = await createEngineWorker({
     connection,
-    deps: { config, logger, registry, ...options.deps },
+    deps,
     workflowBundlePath: workflowBundlePath(),
     activities: options.activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
   });
   const running = worker.run();
-  const client = await testClient();
   return {
     client,
     config,
+    deps,
     worker,
     registry,
     logger,
@@ -85,6 +89,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      await closeActivityDeps(deps);
       await connection.close();
       await client.connection.close();
     },

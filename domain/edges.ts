@@ -1,0 +1,93 @@
+/**
+ * What an edge's state means for the NOC (SPEC §2, §4 P1/P2): which links count, when an edge is
+ * faulty, when it is in outage, and how it is named and linked.
+ */
+
+/** Where an edge lives: the identity every process carries instead of raw VCO payloads. */
+export interface EdgeRef {
+  host: string;
+  enterpriseId: number;
+  edgeId: number;
+}
+
+export interface LinkSummary {
+  interface: string;
+  displayName: string;
+  state: string;
+  backupState: string;
+  wireless: boolean;
+}
+
+/** One edge's status as an activity returns it: a few hundred bytes, never the raw payload. */
+export interface EdgeSummary extends EdgeRef {
+  enterpriseName: string;
+  name: string;
+  serial: string;
+  state: string;
+  lastContact: string | null;
+  links: LinkSummary[];
+}
+
+export const CONNECTED = 'CONNECTED';
+export const OFFLINE = 'OFFLINE';
+export const DISCONNECTED = 'DISCONNECTED';
+
+const COUNTED_BACKUP_STATES = new Set(['UNCONFIGURED', 'ACTIVE']);
+const WIRELESS_SERVICE_GROUPS = new Set(['PUBLIC_WIRELESS', 'PRIVATE_WIRELESS']);
+
+/** Standby backup links are expected to be idle; only UNCONFIGURED and ACTIVE links count. */
+export function isCountedLink(link: Pick<LinkSummary, 'backupState'>): boolean {
+  return COUNTED_BACKUP_STATES.has(link.backupState);
+}
+
+export function isWireless(serviceGroups: readonly string[]): boolean {
+  return serviceGroups.some((group) => WIRELESS_SERVICE_GROUPS.has(group));
+}
+
+export function countedLinks<T extends Pick<LinkSummary, 'backupState'>>(links: readonly T[]): T[] {
+  return links.filter(isCountedLink);
+}
+
+/** P1: an edge needs attention when it is not CONNECTED or any counted link is DISCONNECTED. */
+export function isFaulty(edge: Pick<EdgeSummary, 'state' | 'links'>): boolean {
+  return edge.state !== CONNECTED || countedLinks(edge.links).some((l) => l.state === DISCONNECTED);
+}
+
+/** P2: an outage is an OFFLINE edge or a counted link DISCONNECTED. */
+export function isOutage(edge: Pick<EdgeSummary, 'state' | 'links'>): boolean {
+  return edge.state === OFFLINE || countedLinks(edge.links).some((l) => l.state === DISCONNECTED);
+}
+
+/** Why an edge is faulty, in words for people: `OFFLINE`, `GE2 DISCONNECTED`. */
+export function faultReasons(edge: Pick<EdgeSummary, 'state' | 'links'>): string[] {
+  const reasons: string[] = [];
+  if (edge.state !== CONNECTED) reasons.push(edge.state);
+  for (const link of countedLinks(edge.links)) {
+    if (link.state === DISCONNECTED) reasons.push(`${link.interface} ${DISCONNECTED}`);
+  }
+  return reasons;
+}
+
+/** The Bruin client id carried in an enterprise name (`Titan America|85940|`); none → test enterprise. */
+export function clientIdOf(enterpriseName: string): number | undefined {
+  const match = /\|(\d+)\|/.exec(enterpriseName);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function isTestEnterprise(enterpriseName: string): boolean {
+  return clientIdOf(enterpriseName) === undefined;
+}
+
+/** The enterprise name as people know it, without the `|clientId|` marker. */
+export function displayEnterprise(enterpriseName: string): string {
+  return enterpriseName.replace(/\|\d+\|/, '').trim() || enterpriseName;
+}
+
+/** The edge's monitoring page on its VCO portal. */
+export function edgeUrl(portalUrl: string, ref: Pick<EdgeRef, 'enterpriseId' | 'edgeId'>): string {
+  return `${portalUrl}/#!/operator/customer/${ref.enterpriseId}/monitor/edge/${ref.edgeId}/`;
+}
+
+export function edgeKey(ref: EdgeRef): string {
+  return `${ref.host}/${ref.enterpriseId}/${ref.edgeId}`;
+}

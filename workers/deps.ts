@@ -1,0 +1,35 @@
+/**
+ * Builds everything activities use from the configuration: one client per outside system, wired
+ * to the worker's metrics. The worker process and the integration tests share this assembly.
+ */
+import type { Client } from '@temporalio/client';
+import type { Registry } from 'prom-client';
+import type { ActivityDeps } from '../activities';
+import { SlackClient } from '../clients/slack';
+import { cachedLatestCycle } from '../clients/temporal/cycles';
+import { VelocloudClients } from '../clients/velocloud';
+import type { Config } from '../config';
+import { createEngineMetrics, registerFleetGauges } from './engine-metrics';
+import type { Logger } from './logger';
+
+export interface WorkerDepsInput {
+  config: Config;
+  logger: Logger;
+  registry: Registry;
+  temporal: Client;
+}
+
+export function createActivityDeps({ config, logger, registry, temporal }: WorkerDepsInput): ActivityDeps {
+  const metrics = createEngineMetrics(registry);
+  registerFleetGauges(registry, cachedLatestCycle(temporal, config.temporal.taskQueue));
+  const velocloud = new VelocloudClients(config.velocloud.hosts, {
+    verifySsl: config.velocloud.verifySsl,
+    onCall: ({ host, call, outcome }) => metrics.velocloudCalls.inc({ host, call, outcome }),
+  });
+  const slack = new SlackClient({ botToken: config.slack.botToken, channel: config.slack.channel, apiUrl: config.slack.apiUrl });
+  return { config, logger, registry, metrics, temporal, velocloud, slack };
+}
+
+export async function closeActivityDeps(deps: ActivityDeps): Promise<void> {
+  await deps.velocloud.close();
+}

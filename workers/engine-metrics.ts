@@ -1,0 +1,125 @@
+/**
+ * The engine's own Prometheus metrics. Counters and histograms count what this worker did (sum
+ * them across workers); the fleet gauges are a view of the latest completed monitoring cycle as
+ * Temporal recorded it, so every worker publishes the same values (aggregate with max).
+ */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { CycleSummary } from '../domain/cycle-summary';
+
+export type CallOutcome = 'ok' | 'retryable' | 'rate-limited' | 'non-retryable';
+
+export interface EngineMetrics {
+  velocloudCalls: Counter<'host' | 'call' | 'outcome'>;
+  bruinCalls: Counter<'call' | 'outcome'>;
+  cycleDuration: Histogram<never>;
+  slackMessages: Counter<'process' | 'outcome'>;
+  emails: Counter<'report' | 'outcome'>;
+  outagesQuarantined: Counter<never>;
+  outagesReported: Counter<never>;
+  ticketsCreated: Counter<'topic'>;
+  notesAppended: Counter<'process'>;
+}
+
+export function createEngineMetrics(registry: Registry): EngineMetrics {
+  const registers = [registry];
+  return {
+    velocloudCalls: new Counter({
+      name: 'automation_velocloud_calls_total',
+      help: 'VeloCloud API calls by host, call and outcome (ok, retryable, rate-limited, non-retryable)',
+      labelNames: ['host', 'call', 'outcome'],
+      registers,
+    }),
+    bruinCalls: new Counter({
+      name: 'automation_bruin_calls_total',
+      help: 'Bruin API calls by call and outcome',
+      labelNames: ['call', 'outcome'],
+      registers,
+    }),
+    cycleDuration: new Histogram({
+      name: 'automation_edge_cycle_duration_seconds',
+      help: 'Duration of an edge monitoring cycle, from listing the edges to the last status',
+      buckets: [5, 10, 20, 30, 45, 60, 90, 120, 180, 300, 600],
+      registers,
+    }),
+    slackMessages: new Counter({
+      name: 'automation_slack_messages_total',
+      help: 'Slack messages posted by process and outcome',
+      labelNames: ['process', 'outcome'],
+      registers,
+    }),
+    emails: new Counter({
+      name: 'automation_emails_total',
+      help: 'E-mails sent by report and outcome',
+      labelNames: ['report', 'outcome'],
+      registers,
+    }),
+    outagesQuarantined: new Counter({
+      name: 'automation_outages_quarantined_total',
+      help: 'Edges that entered outage quarantine',
+      registers,
+    }),
+    outagesReported: new Counter({
+      name: 'automation_outages_reported_total',
+      help: 'Edges added to the outage report after their quarantine',
+      registers,
+    }),
+    ticketsCreated: new Counter({
+      name: 'automation_tickets_created_total',
+      help: 'Bruin tickets created by topic',
+      labelNames: ['topic'],
+      registers,
+    }),
+    notesAppended: new Counter({
+      name: 'automation_notes_appended_total',
+      help: 'Notes appended to Bruin tickets by process',
+      labelNames: ['process'],
+      registers,
+    }),
+  };
+}
+
+/**
+ * Registers the fleet gauges, filled at scrape time from the latest completed cycle
+ * (`latest` is cached by the caller so a scrape does not hit Temporal every time).
+ */
+export function registerFleetGauges(registry: Registry, latest: () => Promise<CycleSummary | undefined>): void {
+  let summary: CycleSummary | undefined;
+  const refresh = async () => {
+    summary = await latest().catch(() => summary);
+  };
+  // prom-client collects gauges one by one; the first refreshes, the others read the same summary.
+  new Gauge({
+    name: 'automation_edges',
+    help: 'Edges by host, enterprise and state in the latest completed monitoring cycle',
+    labelNames: ['host', 'enterprise', 'state'],
+    registers: [registry],
+    async collect() {
+      await refresh();
+      this.reset();
+      for (const row of summary?.edges ?? []) this.set({ host: row.host, enterprise: row.enterprise, state: row.state }, row.count);
+    },
+  });
+  new Gauge({
+    name: 'automation_links',
+    help: 'Counted links (backup state UNCONFIGURED or ACTIVE) by host, enterprise and state in the latest cycle',
+    labelNames: ['host', 'enterprise', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const row of summary?.links ?? []) this.set({ host: row.host, enterprise: row.enterprise, state: row.state }, row.count);
+    },
+  });
+  const scalar = (name: string, help: string, value: (s: CycleSummary) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        if (summary) this.set(value(summary));
+      },
+    });
+  scalar('automation_edges_processed', 'Edges whose status was fetched in the latest cycle', (s) => s.processed);
+  scalar('automation_edges_failed', 'Edges whose status could not be fetched in the latest cycle', (s) => s.failed);
+  scalar('automation_faulty_edges', 'Faulty edges (not CONNECTED, or a counted link DISCONNECTED) in the latest cycle', (s) => s.faultyTotal);
+  scalar('automation_edge_cycle_completed_timestamp_seconds', 'When the latest cycle finished (Unix time)', (s) => Date.parse(s.finishedAt) / 1000);
+}

@@ -1,0 +1,160 @@
+/**
+ * The fleet fan-out shared by P1 (monitoring) and P2 (outage detection): list the edges, cut them
+ * into chunks, run one child workflow per chunk in a sliding window, and in each child one
+ * activity per edge. No workflow has more than CHUNK_SIZE activities in flight, and the parent
+ * continues as new when its own history grows large.
+ */
+import {
+  ApplicationFailure,
+  continueAsNew,
+  executeChild,
+  proxyActivities,
+  workflowInfo,
+  log,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { EdgeGroup } from '../activities/velocloud';
+import { addEdge, addFailure, emptyTally, mergeTally, type FleetTally } from '../domain/fleet-tally';
+
+export type FanOutPurpose = 'monitoring' | 'outage-detection';
+
+export interface FanOutOptions {
+  /** Edges per child workflow (= activities in flight per child). */
+  chunkSize?: number;
+  /** Child workflows running at once. */
+  maxChildren?: number;
+}
+
+export interface FanOutProgress {
+  chunks: EdgeGroup[][];
+  nextChunk: number;
+  tally: FleetTally;
+  startedAt: number;
+  listed: number;
+}
+
+export interface EdgeChunkInput {
+  groups: EdgeGroup[];
+  purpose: FanOutPurpose;
+}
+
+export const DEFAULT_CHUNK_SIZE = 250;
+export const DEFAULT_MAX_CHILDREN = 4;
+/** Continue as new well before Temporal's 10,240-event warning. */
+const PARENT_HISTORY_LIMIT = 4_000;
+
+const { listEdges } = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '2s', maximumAttempts: 5 },
+});
+
+const { fetchEdgeStatus } = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '3m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 4 },
+});
+
+/** Cuts host/enterprise groups into chunks of at most `size` edges, keeping group boundaries where it can. */
+export function chunkGroups(groups: EdgeGroup[], size: number): EdgeGroup[][] {
+  const chunks: EdgeGroup[][] = [];
+  let current: EdgeGroup[] = [];
+  let count = 0;
+  for (const group of groups) {
+    for (let i = 0; i < group.edgeIds.length; ) {
+      const take = Math.min(size - count, group.edgeIds.length - i);
+      current.push({ ...group, edgeIds: group.edgeIds.slice(i, i + take) });
+      count += take;
+      i += take;
+      if (count === size) {
+        chunks.push(current);
+        current = [];
+        count = 0;
+      }
+    }
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * Runs (or resumes) the fan-out. Returns the tally, or continues the calling workflow as new with
+ * its progress when the history grows too long — `resume` rebuilds that workflow's input.
+ */
+export async function fanOutOverFleet(
+  purpose: FanOutPurpose,
+  options: FanOutOptions,
+  progress: FanOutProgress | undefined,
+  resume: (progress: FanOutProgress) => unknown[],
+): Promise<FanOutProgress> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const maxChildren = options.maxChildren ?? DEFAULT_MAX_CHILDREN;
+  let state = progress;
+  if (!state) {
+    const groups = await listEdges();
+    state = {
+      chunks: chunkGroups(groups, chunkSize),
+      nextChunk: 0,
+      tally: emptyTally(),
+      startedAt: Date.now(),
+      listed: groups.reduce((n, g) => n + g.edgeIds.length, 0),
+    };
+  }
+  const { workflowId } = workflowInfo();
+  const running = new Map<number, Promise<void>>();
+  const start = (index: number) => {
+    const child = executeChild(edgeStatusChunkWorkflow, {
+      workflowId: `${workflowId}-chunk-${index}`,
+      args: [{ groups: state.chunks[index] as EdgeGroup[], purpose }],
+    }).then((tally) => {
+      mergeTally(state.tally, tally);
+      running.delete(index);
+    });
+    running.set(index, child);
+  };
+
+  while (state.nextChunk < state.chunks.length || running.size) {
+    const tooLong = workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > PARENT_HISTORY_LIMIT;
+    while (!tooLong && running.size < maxChildren && state.nextChunk < state.chunks.length) {
+      start(state.nextChunk);
+      state.nextChunk += 1;
+    }
+    if (!running.size) break;
+    await Promise.race(running.values());
+    if (tooLong) {
+      // Let the children in flight finish, then carry on in a fresh history.
+      await Promise.all(running.values());
+      if (state.nextChunk < state.chunks.length) {
+        log.info('continuing as new', { nextChunk: state.nextChunk, chunks: state.chunks.length });
+        await continueAsNew(...resume(state));
+      }
+    }
+  }
+  return state;
+}
+
+/** One chunk of edges: one activity per edge, all at once; failures are counted, not fatal. */
+export async function edgeStatusChunkWorkflow(input: EdgeChunkInput): Promise<FleetTally> {
+  const refs = input.groups.flatMap((group) =>
+    group.edgeIds.map((edgeId) => ({
+      host: group.host,
+      enterpriseId: group.enterpriseId,
+      enterpriseName: group.enterpriseName,
+      edgeId,
+    })),
+  );
+  if (refs.length > DEFAULT_CHUNK_SIZE * 2) {
+    throw ApplicationFailure.nonRetryable(`chunk of ${refs.length} edges exceeds the per-workflow bound`);
+  }
+  const results = await Promise.allSettled(refs.map((ref) => fetchEdgeStatus(ref)));
+  const tally = emptyTally();
+  results.forEach((result, i) => {
+    const ref = refs[i] as (typeof refs)[number];
+    if (result.status === 'fulfilled') {
+      addEdge(tally, result.value);
+    } else {
+      const cause = (result.reason as { cause?: { message?: string } }).cause;
+      addFailure(tally, { host: ref.host, enterpriseId: ref.enterpriseId, edgeId: ref.edgeId }, cause?.message ?? String(result.reason));
+    }
+  });
+  return tally;
+}
