@@ -1,0 +1,7 @@
+export {
+  SlackSandbox,
+  startSlackSandbox,
+  type ReceivedSlackMessage,
+  type SlackChannel,
+  type SlackSandboxOptions,
+} from './slack-sandbox';

@@ -1,0 +1,8 @@
+export {
+  SmtpSandbox,
+  startSmtpSandbox,
+  type ReceivedAttachment,
+  type ReceivedEmail,
+  type SmtpFaults,
+  type SmtpSandboxOptions,
+} from './smtp-sandbox';
