@@ -1,0 +1,3 @@
+export { BruinClient, type BruinClientOptions } from './client';
+export { BruinTokenSource, TOKEN_CALL } from './token';
+export * from './types';

@@ -1,0 +1,186 @@
+/**
+ * The sandbox's ticket book: Bruin's tickets, details and notes, with the status rules the engine
+ * relies on (one detail per service, a ticket resolves when all its details do).
+ */
+
+export interface SandboxDetail {
+  detailId: number;
+  /** The service number: an edge serial. */
+  detailValue: string;
+  /** `O` open, `R` resolved (seeds may use Bruin's other letters, e.g. `I`). */
+  detailStatus: string;
+}
+
+export interface SandboxNote {
+  noteId: number;
+  noteValue: string;
+  createdDate: string;
+}
+
+export interface SandboxTicket {
+  ticketId: number;
+  clientId: number;
+  ticketStatus: string;
+  category: string;
+  topic: string;
+  createDate: string;
+  createdBy: string;
+  details: SandboxDetail[];
+  notes: SandboxNote[];
+}
+
+/** A ticket to put in the book; details may be given as bare serials and notes as bare text. */
+export interface TicketSeed {
+  ticketId?: number;
+  clientId: number;
+  ticketStatus?: string;
+  category?: string;
+  topic?: string;
+  createDate?: string;
+  createdBy?: string;
+  details?: (string | { detailId?: number; detailValue: string; detailStatus?: string })[];
+  notes?: (string | { noteId?: number; noteValue: string; createdDate?: string })[];
+}
+
+export interface TicketFilter {
+  status: string;
+  clientId?: number;
+  ticketId?: number;
+  category?: string;
+  topic?: string;
+}
+
+export interface TicketRequest {
+  clientId: number;
+  category: string;
+  topic?: string;
+  serviceNumbers: string[];
+  createdBy: string;
+}
+
+/** A refusal the API answers with this HTTP status. */
+export class TicketBookError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class TicketBook {
+  private readonly tickets = new Map<number, SandboxTicket>();
+  // Distinct ranges make a detail id passed as a ticket id (or the reverse) fail loudly.
+  private nextTicketId = 5_100_000;
+  private nextDetailId = 9_100_000;
+  private nextNoteId = 71_000_000;
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  seed(seeds: TicketSeed[]): SandboxTicket[] {
+    return seeds.map((seed) => {
+      const ticketId = this.claim('ticket', seed.ticketId);
+      if (this.tickets.has(ticketId)) throw new TicketBookError(409, `ticket ${ticketId} already exists`);
+      const ticket: SandboxTicket = {
+        ticketId,
+        clientId: seed.clientId,
+        ticketStatus: seed.ticketStatus ?? 'New',
+        category: seed.category ?? 'SD-WAN',
+        topic: seed.topic ?? 'VAS',
+        createDate: seed.createDate ?? this.timestamp(),
+        createdBy: seed.createdBy ?? 'NOC operator',
+        details: (seed.details ?? []).map((d) => {
+          const detail = typeof d === 'string' ? { detailValue: d } : d;
+          return {
+            detailId: this.claim('detail', detail.detailId),
+            detailValue: detail.detailValue,
+            detailStatus: detail.detailStatus ?? 'O',
+          };
+        }),
+        notes: (seed.notes ?? []).map((n) => {
+          const note = typeof n === 'string' ? { noteValue: n } : n;
+          return {
+            noteId: this.claim('note', note.noteId),
+            noteValue: note.noteValue,
+            createdDate: note.createdDate ?? this.timestamp(),
+          };
+        }),
+      };
+      this.tickets.set(ticketId, ticket);
+      return structuredClone(ticket);
+    });
+  }
+
+  all(): SandboxTicket[] {
+    return [...this.tickets.values()].map((t) => structuredClone(t));
+  }
+
+  get(ticketId: number): SandboxTicket | undefined {
+    const ticket = this.tickets.get(ticketId);
+    return ticket && structuredClone(ticket);
+  }
+
+  find(filter: TicketFilter): SandboxTicket[] {
+    return this.all().filter(
+      (t) =>
+        t.ticketStatus === filter.status &&
+        (filter.clientId === undefined || t.clientId === filter.clientId) &&
+        (filter.ticketId === undefined || t.ticketId === filter.ticketId) &&
+        (filter.category === undefined || t.category === filter.category) &&
+        (filter.topic === undefined || t.topic === filter.topic),
+    );
+  }
+
+  create(request: TicketRequest): SandboxTicket {
+    const [ticket] = this.seed([
+      {
+        clientId: request.clientId,
+        category: request.category,
+        topic: request.topic ?? 'VAS',
+        createdBy: request.createdBy,
+        ticketStatus: 'New',
+        details: request.serviceNumbers.map((serial) => ({ detailValue: serial, detailStatus: 'O' })),
+      },
+    ]);
+    return ticket as SandboxTicket;
+  }
+
+  appendNote(ticketId: number, text: string): SandboxNote {
+    const ticket = this.mustGet(ticketId);
+    const note = { noteId: this.claim('note'), noteValue: text, createdDate: this.timestamp() };
+    ticket.notes.push(note);
+    return { ...note };
+  }
+
+  /** Resolving the last open detail resolves the ticket; re-opening a detail puts it back to work. */
+  setDetailStatus(ticketId: number, detailId: number, status: 'R' | 'O'): SandboxTicket {
+    const ticket = this.mustGet(ticketId);
+    const detail = ticket.details.find((d) => d.detailId === detailId);
+    if (!detail) throw new TicketBookError(404, `ticket ${ticketId} has no detail ${detailId}`);
+    detail.detailStatus = status;
+    if (status === 'R' && ticket.details.every((d) => d.detailStatus === 'R')) ticket.ticketStatus = 'Resolved';
+    if (status === 'O' && ticket.ticketStatus === 'Resolved') ticket.ticketStatus = 'InProgress';
+    return structuredClone(ticket);
+  }
+
+  clear(): void {
+    this.tickets.clear();
+  }
+
+  private mustGet(ticketId: number): SandboxTicket {
+    const ticket = this.tickets.get(ticketId);
+    if (!ticket) throw new TicketBookError(404, `ticket ${ticketId} not found`);
+    return ticket;
+  }
+
+  private claim(kind: 'ticket' | 'detail' | 'note', wanted?: number): number {
+    const key = kind === 'ticket' ? 'nextTicketId' : kind === 'detail' ? 'nextDetailId' : 'nextNoteId';
+    if (wanted === undefined) return this[key]++;
+    if (wanted >= this[key]) this[key] = wanted + 1;
+    return wanted;
+  }
+
+  private timestamp(): string {
+    return this.now().toISOString();
+  }
+}
