@@ -3,6 +3,7 @@ import { createEdgeMonitoringActivities } from './edge-monitoring';
 import { createEngineActivities } from './engine';
 import { createReportActivities } from './reports';
 import { createVelocloudActivities } from './velocloud';
+import { createOutageActivities } from './outages';
 
 export type { ActivityDeps } from './deps';
 
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createVelocloudActivities(deps),
     ...createEdgeMonitoringActivities(deps),
     ...createReportActivities(deps),
+    ...createOutageActivities(deps),
   };
 }
 

@@ -6,6 +6,9 @@ import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { ActivityDeps } from '../activities';
 import { SlackClient } from '../clients/slack';
+import { BruinClient } from '../clients/bruin';
+import { EmailClient } from '../clients/email';
+import { T7Client } from '../clients/t7';
 import { cachedLatestCycle } from '../clients/temporal/cycles';
 import { VelocloudClients } from '../clients/velocloud';
 import type { Config } from '../config';
@@ -27,9 +30,14 @@ export function createActivityDeps({ config, logger, registry, temporal }: Worke
     onCall: ({ host, call, outcome }) => metrics.velocloudCalls.inc({ host, call, outcome }),
   });
   const slack = new SlackClient({ botToken: config.slack.botToken, channel: config.slack.channel, apiUrl: config.slack.apiUrl });
-  return { config, logger, registry, metrics, temporal, velocloud, slack };
+  const email = new EmailClient({ smtpUrl: config.email.smtpUrl, from: config.email.from });
+  const bruin = new BruinClient(config.bruin, {
+    onCall: ({ call, outcome }) => metrics.bruinCalls.inc({ call, outcome }),
+  });
+  const t7 = config.t7 ? new T7Client(config.t7) : undefined;
+  return { config, logger, registry, metrics, temporal, velocloud, slack, email, bruin, t7 };
 }
 
 export async function closeActivityDeps(deps: ActivityDeps): Promise<void> {
-  await deps.velocloud.close();
+  await Promise.all([deps.velocloud.close(), deps.bruin.close(), deps.email.close?.(), deps.t7?.close?.()]);
 }

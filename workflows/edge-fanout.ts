@@ -14,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { EdgeGroup } from '../activities/velocloud';
+import { isOutage, type EdgeSummary } from '../domain/edges';
 import { addEdge, addFailure, emptyTally, mergeTally, type FleetTally } from '../domain/fleet-tally';
 
 export type FanOutPurpose = 'monitoring' | 'outage-detection';
@@ -46,6 +47,12 @@ const PARENT_HISTORY_LIMIT = 4_000;
 const { listEdges } = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '2s', maximumAttempts: 5 },
+});
+
+const { quarantineOutages } = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '30s',
+  retry: { initialInterval: '2s', maximumAttempts: 10 },
 });
 
 const { fetchEdgeStatus } = proxyActivities<Activities>({
@@ -147,14 +154,17 @@ export async function edgeStatusChunkWorkflow(input: EdgeChunkInput): Promise<Fl
   }
   const results = await Promise.allSettled(refs.map((ref) => fetchEdgeStatus(ref)));
   const tally = emptyTally();
+  const outages: EdgeSummary[] = [];
   results.forEach((result, i) => {
     const ref = refs[i] as (typeof refs)[number];
     if (result.status === 'fulfilled') {
       addEdge(tally, result.value);
+      if (isOutage(result.value)) outages.push(result.value);
     } else {
       const cause = (result.reason as { cause?: { message?: string } }).cause;
       addFailure(tally, { host: ref.host, enterpriseId: ref.enterpriseId, edgeId: ref.edgeId }, cause?.message ?? String(result.reason));
     }
   });
+  if (input.purpose === 'outage-detection' && outages.length) await quarantineOutages(outages);
   return tally;
 }

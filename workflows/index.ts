@@ -2,3 +2,4 @@ export { engineHeartbeatWorkflow } from './heartbeat';
 export { edgeMonitoringCycleWorkflow } from './edge-monitoring';
 export { edgeStatusChunkWorkflow } from './edge-fanout';
 export { edgeStatusReportWorkflow } from './edge-report';
+export { outageDetectorWorkflow, outageQuarantineWorkflow, outageReportWorkflow, outageReporterWorkflow } from './outage-monitor';

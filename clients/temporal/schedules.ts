@@ -48,6 +48,24 @@ export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
       spec: every(s.edgeReportInterval),
       process: PROCESS.edgeMonitoring,
     },
+    {
+      scheduleId: 'outage-detector',
+      description: `P2: quarantine edges in outage (${formatDuration(s.outageQuarantine)}), every ${formatDuration(s.outageDetectorInterval)}`,
+      workflowType: 'outageDetectorWorkflow',
+      workflowId: 'outage-detector',
+      args: [],
+      spec: every(s.outageDetectorInterval),
+      process: PROCESS.outageMonitor,
+    },
+    {
+      scheduleId: 'outage-reporter',
+      description: `P2: e-mail the outages found since the last report, every ${formatDuration(s.outageReportInterval)}`,
+      workflowType: 'outageReporterWorkflow',
+      workflowId: 'outage-reporter',
+      args: [],
+      spec: every(s.outageReportInterval),
+      process: PROCESS.outageMonitor,
+    },
   ];
 }
 

@@ -1,0 +1,191 @@
+/**
+ * P2 Service outage monitor.
+ *
+ *   detector (schedule) ──fan-out──▶ edge in outage ──▶ outage-<host>-<enterprise>-<edge> quarantine
+ *   quarantine: durable timer ▶ re-check ▶ no open VOO ticket ▶ signal the report workflow
+ *   reporter (schedule) ──▶ report workflow e-mails what it holds, then starts a fresh list
+ */
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { EdgeRef } from '../domain/edges';
+import { isOutage, isTestEnterprise } from '../domain/edges';
+import type { OutageEntry } from '../domain/outage-report';
+import { fanOutOverFleet, type FanOutOptions, type FanOutProgress } from './edge-fanout';
+
+export interface QuarantineInput {
+  edge: EdgeRef & { enterpriseName: string; name: string; serial: string };
+  /** First detection, ISO. */
+  detectedAt: string;
+  reasons: string[];
+  quarantineMs: number;
+}
+
+export type QuarantineOutcome = 'recovered' | 'test-enterprise' | 'ticketed' | 'reported';
+
+export interface QuarantineResult {
+  outcome: QuarantineOutcome;
+  detectedAt: string;
+  /** How many detector runs saw the outage while it was quarantined (the first included). */
+  detections: number;
+  state: string;
+  ticketIds: number[];
+}
+
+export interface OutageDetectorInput extends FanOutOptions {
+  progress?: FanOutProgress;
+}
+
+export interface OutageDetectorResult {
+  listed: number;
+  processed: number;
+  failed: number;
+  outages: number;
+}
+
+export const outageDetected = defineSignal<[{ detectedAt: string }]>('outageDetected');
+export const addOutage = defineSignal<[OutageEntry]>('addOutage');
+export const sendOutageReport = defineSignal('sendOutageReport');
+export const pendingOutages = defineQuery<OutageEntry[]>('pendingOutages');
+
+const { fetchEdgeStatus } = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
+});
+
+const { findOpenOutageTickets, addToOutageReport, requestOutageReport } = proxyActivities<Activities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 20 },
+});
+
+const { emailOutageReport } = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 20 },
+});
+
+/** Finds the edges in outage and starts (or joins) each one's quarantine. */
+export async function outageDetectorWorkflow(input: OutageDetectorInput = {}): Promise<OutageDetectorResult> {
+  const { progress: resumed, ...options } = input;
+  const progress = await fanOutOverFleet('outage-detection', options, resumed, (p) => [{ ...options, progress: p }]);
+  const { tally } = progress;
+  return {
+    listed: progress.listed,
+    processed: tally.processed,
+    failed: tally.failed,
+    outages: tally.faulty.filter((edge) => edge.outage).length,
+  };
+}
+
+/** One edge's quarantine: wait, look again, and report it if it is still down and nobody has a ticket. */
+export async function outageQuarantineWorkflow(input: QuarantineInput): Promise<QuarantineResult> {
+  let detections = 1;
+  setHandler(outageDetected, () => {
+    detections += 1;
+  });
+  const { edge } = input;
+  await sleep(input.quarantineMs);
+
+  const status = await fetchEdgeStatus({
+    host: edge.host,
+    enterpriseId: edge.enterpriseId,
+    edgeId: edge.edgeId,
+    enterpriseName: edge.enterpriseName,
+  });
+  const result = (outcome: QuarantineOutcome, ticketIds: number[] = []): QuarantineResult => ({
+    outcome,
+    detectedAt: input.detectedAt,
+    detections,
+    state: status.state,
+    ticketIds,
+  });
+  if (!isOutage(status)) return result('recovered');
+  if (isTestEnterprise(edge.enterpriseName)) return result('test-enterprise');
+  const ticketIds = await findOpenOutageTickets({ enterpriseName: edge.enterpriseName, serial: status.serial || edge.serial });
+  if (ticketIds.length) return result('ticketed', ticketIds);
+
+  const { workflowId, runId } = workflowInfo();
+  await addToOutageReport({
+    id: `${workflowId}/${runId}`,
+    host: edge.host,
+    enterpriseId: edge.enterpriseId,
+    edgeId: edge.edgeId,
+    enterpriseName: edge.enterpriseName,
+    edgeName: status.name || edge.name,
+    serial: status.serial || edge.serial,
+    detectedAt: input.detectedAt,
+    reasons: input.reasons,
+  });
+  return result('reported');
+}
+
+/** The scheduled reporter: asks the report workflow to send what it holds. */
+export async function outageReporterWorkflow(): Promise<void> {
+  await requestOutageReport();
+}
+
+export interface OutageReportState {
+  entries?: OutageEntry[];
+  /** Ids already e-mailed, so a late duplicate add is not reported twice. */
+  sent?: string[];
+}
+
+const SENT_IDS_KEPT = 5_000;
+const HISTORY_LIMIT = 2_000;
+
+/**
+ * Holds the outage report list in Temporal, not in a process: entries arrive by signal (deduplicated
+ * by id), a send request e-mails them as one batch and removes exactly those, then the list goes on.
+ */
+export async function outageReportWorkflow(state: OutageReportState = {}): Promise<void> {
+  const entries = new Map((state.entries ?? []).map((e) => [e.id, e]));
+  const sent = new Set(state.sent ?? []);
+  let sendRequests = 0;
+  setHandler(addOutage, (entry) => {
+    if (!entries.has(entry.id) && !sent.has(entry.id)) entries.set(entry.id, entry);
+  });
+  setHandler(sendOutageReport, () => {
+    sendRequests += 1;
+  });
+  setHandler(pendingOutages, () => [...entries.values()]);
+
+  const historyTooLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT;
+  for (;;) {
+    await condition(() => sendRequests > 0 || historyTooLong());
+    if (sendRequests > 0) {
+      sendRequests = 0;
+      const batch = [...entries.values()];
+      if (batch.length) {
+        try {
+          await emailOutageReport({ batchId: uuid4(), entries: batch });
+          for (const entry of batch) {
+            entries.delete(entry.id);
+            sent.add(entry.id);
+          }
+        } catch (error) {
+          // The entries stay for the next report; nothing is lost when SMTP is down for long.
+          if (!(error instanceof ActivityFailure)) throw error;
+          log.warn('outage report not sent; keeping the entries for the next one', { entries: batch.length, error: error.message });
+        }
+      }
+    }
+    if (historyTooLong()) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof outageReportWorkflow>({
+        entries: [...entries.values()],
+        sent: [...sent].slice(-SENT_IDS_KEPT),
+      });
+    }
+  }
+}
