@@ -1,0 +1,119 @@
+/**
+ * What the VeloCloud client hands back: compact, validated records in the orchestrator's own field
+ * names, never raw payloads. States stay plain strings because VCO releases add values over time.
+ */
+
+export interface TimeInterval {
+  start: Date;
+  end: Date;
+}
+
+export interface VelocloudEnterprise {
+  id: number;
+  /** Carries the Bruin client id between pipes (`Titan America|85940|`); '' when the VCO sent none. */
+  name: string;
+}
+
+export interface VelocloudAggregates {
+  edgeCount: number;
+  enterprises: VelocloudEnterprise[];
+}
+
+export interface VelocloudEdge {
+  id: number;
+  enterpriseId: number;
+  name: string;
+  /** The business key; '' when the VCO has none (typically never activated): such an edge cannot be ticketed. */
+  serialNumber: string;
+  /** CONNECTED, OFFLINE, DEGRADED, NEVER_ACTIVATED, ... */
+  edgeState: string;
+  /** ISO time; null when the edge never contacted the orchestrator (`0000-00-00 00:00:00`). */
+  lastContact: string | null;
+  modelNumber: string;
+  /** ISO time; absent when the edge was never activated. */
+  activationTime?: string;
+}
+
+export interface VelocloudLinkMetrics {
+  linkId: number;
+  /** GE1, GE2, CELL1, ... */
+  interface: string;
+  displayName: string;
+  /** STABLE, UNSTABLE, DISCONNECTED, QUIET, ... */
+  state: string;
+  /** UNCONFIGURED, ACTIVE, STANDBY; UNCONFIGURED when the VCO left it out. */
+  backupState: string;
+  bestLatencyMsRx: number;
+  bestLatencyMsTx: number;
+  bestLossPctRx: number;
+  bestLossPctTx: number;
+  bestJitterMsRx: number;
+  bestJitterMsTx: number;
+  bytesRx: number;
+  bytesTx: number;
+}
+
+export interface VelocloudLinkServiceGroups {
+  linkId: number;
+  /** PUBLIC_WIRED, PRIVATE_WIRED, PUBLIC_WIRELESS, ... */
+  serviceGroups: string[];
+}
+
+export interface VelocloudEvent {
+  /** EDGE_UP, EDGE_DOWN, LINK_ALIVE, LINK_DEAD, ... */
+  event: string;
+  category: string;
+  message: string;
+  /** ISO time. */
+  eventTime: string;
+  edgeName: string;
+}
+
+export interface EnterpriseEventsQuery {
+  edgeIds?: number[];
+  interval: TimeInterval;
+  limit?: number;
+}
+
+/** One row of the batch link status: a link with its edge and enterprise, or an edge without links. */
+export interface VelocloudEdgeLinkStatus {
+  enterpriseId: number;
+  enterpriseName: string;
+  edgeId: number;
+  edgeName: string;
+  edgeState: string;
+  edgeSerialNumber: string;
+  edgeModelNumber: string;
+  edgeLastContact: string | null;
+  /** null when the edge has no links (e.g. never activated). */
+  link: { linkId: number; interface: string; displayName: string; state: string } | null;
+}
+
+/** One row of the batch link metrics: a link's metrics with the edge and enterprise it belongs to. */
+export interface VelocloudAggregateLinkMetrics extends VelocloudLinkMetrics {
+  enterpriseId: number;
+  enterpriseName: string;
+  edgeId: number;
+  edgeName: string;
+  edgeState: string;
+  edgeSerialNumber: string;
+}
+
+export type VelocloudCallOutcome = 'ok' | 'retryable' | 'rate-limited' | 'non-retryable';
+
+export interface VelocloudCallEvent {
+  host: string;
+  /** The API path below /portal/rest, e.g. `edge/getEdge` or `login/operatorLogin`. */
+  call: string;
+  outcome: VelocloudCallOutcome;
+  seconds: number;
+}
+
+export interface VelocloudClientOptions {
+  verifySsl?: boolean;
+  /** Bound on requests in flight to one orchestrator (default 32). */
+  maxConcurrentRequests?: number;
+  timeoutMs?: number;
+  /** Called once per HTTP call, e.g. to count calls by outcome in Prometheus. */
+  onCall?: (event: VelocloudCallEvent) => void;
+}

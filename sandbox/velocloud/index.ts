@@ -1,0 +1,28 @@
+export { registerVelocloudAdminRoutes } from './admin';
+export { generateFleet, type FleetOptions } from './fleet';
+export * from './fleet-model';
+export {
+  FleetState,
+  sandboxHost,
+  UnknownFleetItemError,
+  type FleetCounts,
+  type FleetTruth,
+  type LinkChange,
+  type NewEvent,
+  type TruthEdge,
+} from './fleet-state';
+export {
+  API_BASE,
+  SESSION_COOKIE,
+  VelocloudSandbox,
+  type SessionErrorStatus,
+  type VelocloudFaults,
+  type VelocloudSandboxOptions,
+  type VelocloudSandboxStats,
+} from './orchestrator';
+export {
+  startVelocloudSandbox,
+  startVelocloudSandboxes,
+  type StartVelocloudSandboxOptions,
+  type VelocloudSandboxFleet,
+} from './start';
