@@ -7,6 +7,7 @@ import type { CycleSummary } from './cycle-summary';
 import { displayEnterprise, edgeUrl, OFFLINE } from './edges';
 import type { FaultyEdge } from './fleet-tally';
 import { escapeMrkdwn, mrkdwnSection, slackLink } from './notification-format';
+import { formatInZone } from './time';
 
 /** A Block Kit message: escaped plain-text fallback plus blocks. */
 export interface SlackMessage {
@@ -52,15 +53,6 @@ export function faultsByEnterprise(faulty: readonly FaultyEdge[]): EnterpriseFau
   return [...byEnterprise.values()].sort((a, b) => b.total - a.total || a.enterprise.localeCompare(b.enterprise));
 }
 
-function formatTime(iso: string, timezone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZoneName: 'short',
-  }).format(new Date(iso));
-}
-
 /** The message for a cycle, or undefined when nothing is faulty (then nothing is posted). */
 export function faultyEdgesMessage(summary: CycleSummary, options: EdgeReportOptions): SlackMessage | undefined {
   if (summary.faultyTotal === 0) return undefined;
@@ -68,7 +60,7 @@ export function faultyEdgesMessage(summary: CycleSummary, options: EdgeReportOpt
   const maxEnterprises = options.maxEnterprises ?? 15;
   const prefix = options.dryRun ? '[DRY RUN] ' : '';
   const title = `${prefix}${summary.faultyTotal} faulty edge${summary.faultyTotal === 1 ? '' : 's'} of ${summary.processed}`;
-  const when = formatTime(summary.finishedAt, options.timezone);
+  const when = formatInZone(summary.finishedAt, options.timezone);
 
   const enterprises = faultsByEnterprise(summary.faulty);
   const enterpriseLines = enterprises.slice(0, maxEnterprises).map((e) => {

@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import { displayEnterprise, edgeUrl, type EdgeRef } from './edges';
 import { escapeHtml, htmlTable, plainTable, toCsv, type Column } from './notification-format';
+import { formatInZone } from './time';
 
 export interface OutageEntry extends EdgeRef {
   /** Unique per quarantine run, so a retried or repeated add is counted once. */
@@ -43,10 +44,6 @@ const COLUMNS: Column<OutageReportRow>[] = [
   { key: 'outage', title: 'Outage' },
   { key: 'edgeUrl', title: 'Edge URL', link: true },
 ];
-
-export function formatInZone(iso: string, timezone: string): string {
-  return DateTime.fromISO(iso, { zone: 'utc' }).setZone(timezone).toFormat('yyyy-LL-dd HH:mm:ss ZZZZ');
-}
 
 export function outageRows(entries: readonly OutageEntry[], portalUrls: Record<string, string>, timezone: string): OutageReportRow[] {
   return [...entries]

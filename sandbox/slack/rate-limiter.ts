@@ -12,6 +12,7 @@ export class ChannelRateLimiter {
 
   /** Takes a token for `key`; when none is left, how long (ms) until one is. */
   take(key: string, now = Date.now()): { allowed: true } | { allowed: false; retryAfterMs: number } {
+    if (this.ratePerSecond === Infinity) return { allowed: true };
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
     bucket.at = now;

@@ -77,6 +77,8 @@ export class VelocloudSandbox extends SandboxServer {
   readonly password: string;
   sessionErrorStatus: SessionErrorStatus = 400;
   readonly stats: VelocloudSandboxStats = { logins: 0, rejectedLogins: 0, inFlight: 0, maxInFlight: 0 };
+  /** How many times `edge/getEdge` answered for each edge id, so tests can prove one fetch per edge per cycle. */
+  readonly edgeFetches = new Map<number, number>();
   private readonly sessions = new Set<string>();
   private startedHost?: string;
 
@@ -159,6 +161,7 @@ export class VelocloudSandbox extends SandboxServer {
 
   resetStats(): void {
     Object.assign(this.stats, { logins: 0, rejectedLogins: 0, maxInFlight: this.stats.inFlight });
+    this.edgeFetches.clear();
   }
 
   protected override resetState(): void {
@@ -207,6 +210,7 @@ export class VelocloudSandbox extends SandboxServer {
     });
     this.api(app, 'edge/getEdge', params.edge, ({ enterpriseId, id: edgeId }) => {
       const edge = this.fleet.edge(edgeId, enterpriseId);
+      if (edge) this.edgeFetches.set(edgeId, (this.edgeFetches.get(edgeId) ?? 0) + 1);
       return edge ? this.nullable([edgeJson(edge)])[0] : notFound('edge', edgeId);
     });
     this.api(app, 'metrics/getEdgeLinkMetrics', params.edgeMetrics, ({ enterpriseId, id: edgeId }) => {

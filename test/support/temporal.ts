@@ -52,6 +52,8 @@ export interface TestWorker {
 
 export interface TestWorkerOptions {
   env?: Record<string, string | undefined>;
+  /** Join an existing task queue (a second worker); a fresh one when absent. */
+  taskQueue?: string;
   activities?: EngineWorkerOptions['activities'];
   /** Extra dependencies for activities (sandboxed clients...). */
   deps?: Partial<ActivityDeps>;
@@ -61,7 +63,7 @@ export interface TestWorkerOptions {
 /** Starts a worker on a fresh task queue; `stop()` shuts it down and closes the connections. */
 export async function startTestWorker(options: TestWorkerOptions = {}): Promise<TestWorker> {
   installTestRuntime();
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, ...options.env });
   const logLines: string[] = [];
   const logger = createLogger({ level: 'debug', secrets: [], write: (line) => logLines.push(line) });

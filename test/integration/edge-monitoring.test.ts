@@ -1,0 +1,172 @@
+/**
+ * P1 on a real Temporal server over a 240-edge sandbox fleet on two orchestrators: every edge is
+ * fetched once per cycle, the cycle summary and the fleet gauges equal the sandbox's truth, they
+ * move after a state change, two workers publish the same values, and the Slack summary names the
+ * faulty edges in one message.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CycleSummary } from '../../domain/cycle-summary';
+import { displayEnterprise, isFaulty } from '../../domain/edges';
+import { startSandboxes, type SandboxSet } from '../../sandbox';
+import type { TruthEdge } from '../../sandbox/velocloud';
+import { samples, value } from '../support/metrics';
+import { recordHistory, startTestWorker, type TestWorker } from '../support/temporal';
+
+const EDGES = 240;
+
+function truthEdges(sandboxes: SandboxSet): TruthEdge[] {
+  return sandboxes.velocloud.sandboxes.flatMap((s) => s.fleetTruth().edges);
+}
+
+function expectedEdgeCounts(edges: TruthEdge[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of edges) {
+    const key = `${e.host}|${displayEnterprise(e.enterpriseName)}|${e.edgeState}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function faultySerials(edges: TruthEdge[]): string[] {
+  return edges
+    .filter((e) => isFaulty({ state: e.edgeState, links: e.links }))
+    .map((e) => e.serialNumber)
+    .sort();
+}
+
+async function gaugeCounts(worker: TestWorker): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const s of await samples(worker.registry, 'automation_edges')) {
+    if (s.value > 0) counts[`${s.labels.host}|${s.labels.enterprise}|${s.labels.state}`] = s.value;
+  }
+  return counts;
+}
+
+/** The fleet gauges read the latest cycle from Temporal with a short cache: wait until they show `expected`. */
+async function expectGaugesToEqual(worker: TestWorker, expected: Record<string, number>): Promise<void> {
+  let last: Record<string, number> = {};
+  for (let i = 0; i < 60; i++) {
+    last = await gaugeCounts(worker);
+    if (JSON.stringify(Object.entries(last).sort()) === JSON.stringify(Object.entries(expected).sort())) return;
+    await sleep(250);
+  }
+  expect(last).toEqual(expected);
+}
+
+describe('P1 edge status monitoring', () => {
+  let sandboxes: SandboxSet;
+  let worker: TestWorker;
+
+  const runCycle = async (name: string) => {
+    const workflowId = `edge-monitoring-${name}-${randomUUID()}`;
+    for (const s of sandboxes.velocloud.sandboxes) s.resetStats();
+    const summary: CycleSummary = await worker.client.workflow.execute('edgeMonitoringCycleWorkflow', {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      args: [{ chunkSize: 50, maxChildren: 2 }],
+    });
+    return { summary, workflowId };
+  };
+
+  beforeAll(async () => {
+    sandboxes = await startSandboxes({ fleet: { seed: 11, totalEdges: EDGES }, slackRatePerSecond: Infinity });
+    worker = await startTestWorker({ env: sandboxes.env });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await sandboxes?.stop();
+  });
+
+  it('fetches every edge exactly once and reports the sandbox truth', async () => {
+    const { summary, workflowId } = await runCycle('first');
+    const truth = truthEdges(sandboxes);
+    expect(truth).toHaveLength(EDGES);
+
+    for (const sandbox of sandboxes.velocloud.sandboxes) {
+      const ids = sandbox.fleetTruth().edges.map((e) => e.id);
+      expect([...sandbox.edgeFetches.keys()].sort()).toEqual([...ids].sort());
+      expect([...sandbox.edgeFetches.values()].every((n) => n === 1)).toBe(true);
+    }
+    expect(summary).toMatchObject({ listed: EDGES, processed: EDGES, failed: 0 });
+    const summaryCounts = Object.fromEntries(summary.edges.map((r) => [`${r.host}|${r.enterprise}|${r.state}`, r.count]));
+    expect(summaryCounts).toEqual(expectedEdgeCounts(truth));
+    expect(summary.faulty.map((e) => e.serial).sort()).toEqual(faultySerials(truth));
+    expect(summary.faultyTotal).toBeGreaterThan(0);
+
+    await expectGaugesToEqual(worker, expectedEdgeCounts(truth));
+    expect(await value(worker.registry, 'automation_edges_processed')).toBe(EDGES);
+    expect(await value(worker.registry, 'automation_faulty_edges')).toBe(summary.faultyTotal);
+    expect(await value(worker.registry, 'automation_velocloud_calls_total', { call: 'edge/getEdge', outcome: 'ok' })).toBe(EDGES);
+    expect(await value(worker.registry, 'automation_edge_cycle_duration_seconds_count')).toBe(1);
+    const countedLinks = truth.flatMap((e) => e.links.filter((l) => ['UNCONFIGURED', 'ACTIVE'].includes(l.backupState)));
+    expect(await value(worker.registry, 'automation_links')).toBe(countedLinks.length);
+
+    await recordHistory(worker.client, workflowId, 'edge-monitoring-cycle');
+    await recordHistory(worker.client, `${workflowId}-chunk-0`, 'edge-status-chunk');
+  });
+
+  it('moves the gauges after a state change and another cycle, identically on a second worker', async () => {
+    const truth = truthEdges(sandboxes);
+    const healthy = truth.filter((e) => e.edgeState === 'CONNECTED' && !isFaulty({ state: e.edgeState, links: e.links }));
+    const [goesOffline, losesLink] = healthy;
+    const owner = (edge: TruthEdge) => sandboxes.velocloud.byHostName(edge.host);
+    owner(goesOffline!).setEdgeState(goesOffline!.id, 'OFFLINE');
+    const link = losesLink!.links.find((l) => l.backupState !== 'STANDBY')!;
+    owner(losesLink!).setLink(losesLink!.id, link.interface, { state: 'DISCONNECTED' });
+
+    const second = await startTestWorker({ env: sandboxes.env, taskQueue: worker.taskQueue });
+    try {
+      const { summary } = await runCycle('after-change');
+      const after = truthEdges(sandboxes);
+      expect(summary.faulty.map((e) => e.serial)).toEqual(expect.arrayContaining([goesOffline!.serialNumber, losesLink!.serialNumber]));
+      const offlineKey = `${goesOffline!.host}|${displayEnterprise(goesOffline!.enterpriseName)}|OFFLINE`;
+      expect(expectedEdgeCounts(after)[offlineKey]).toBe((expectedEdgeCounts(truth)[offlineKey] ?? 0) + 1);
+      await expectGaugesToEqual(worker, expectedEdgeCounts(after));
+      await expectGaugesToEqual(second, expectedEdgeCounts(after));
+      expect(await value(second.registry, 'automation_faulty_edges')).toBe(summary.faultyTotal);
+      // Each cycle fetched every edge once more, whichever worker ran which activity.
+      for (const sandbox of sandboxes.velocloud.sandboxes) {
+        expect([...sandbox.edgeFetches.values()].every((n) => n === 1)).toBe(true);
+      }
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('posts one Slack summary of the faulty edges, marked as a dry run', async () => {
+    sandboxes.slack.clearMessages();
+    const { summary } = await runCycle('for-report');
+    const workflowId = `edge-status-report-${randomUUID()}`;
+    const result = await worker.client.workflow.execute('edgeStatusReportWorkflow', { taskQueue: worker.taskQueue, workflowId });
+    expect(result).toMatchObject({ posted: true, faulty: summary.faultyTotal });
+    const messages = sandboxes.slack.messages();
+    expect(messages).toHaveLength(1);
+    const message = messages[0]!;
+    const blocksText = JSON.stringify(message.blocks);
+    expect(message.text).toContain('[DRY RUN]');
+    expect(message.text).toContain(`${summary.faultyTotal} faulty edges of ${summary.processed}`);
+    const worst = summary.faulty.find((e) => e.state === 'OFFLINE') ?? summary.faulty[0]!;
+    expect(blocksText).toContain(worst.serial);
+    expect(blocksText).toContain(`/#!/operator/customer/${worst.enterpriseId}/monitor/edge/${worst.edgeId}/`);
+    await recordHistory(worker.client, workflowId, 'edge-status-report');
+  });
+
+  it('posts nothing when no edge is faulty', async () => {
+    for (const edge of truthEdges(sandboxes)) {
+      const sandbox = sandboxes.velocloud.byHostName(edge.host);
+      if (edge.edgeState !== 'CONNECTED') sandbox.setEdgeState(edge.id, 'CONNECTED');
+      for (const l of edge.links) if (l.state === 'DISCONNECTED') sandbox.setLink(edge.id, l.interface, { state: 'STABLE' });
+    }
+    const { summary } = await runCycle('healthy');
+    expect(summary.faultyTotal).toBe(0);
+    sandboxes.slack.clearMessages();
+    const result = await worker.client.workflow.execute('edgeStatusReportWorkflow', {
+      taskQueue: worker.taskQueue,
+      workflowId: `edge-status-report-${randomUUID()}`,
+    });
+    expect(result).toMatchObject({ posted: false, faulty: 0 });
+    expect(sandboxes.slack.messages()).toHaveLength(0);
+  });
+});
