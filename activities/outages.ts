@@ -11,7 +11,10 @@ import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/sea
 import type { ActivityDeps } from './deps';
 import type { QuarantineInput } from '../workflows/outage-monitor';
 
-export const OUTAGE_REPORT_WORKFLOW_ID = 'service-outage-report';
+/** One report list per task queue, so two engines sharing a namespace keep their own. */
+export function outageReportWorkflowId(taskQueue: string): string {
+  return `outage-report-${taskQueue}`;
+}
 
 /** `outage-<host>-<enterpriseId>-<edgeId>`: one quarantine per edge, whoever detects it. */
 export function quarantineWorkflowId(edge: Pick<EdgeSummary, 'host' | 'enterpriseId' | 'edgeId'>): string {
@@ -98,7 +101,7 @@ export function createOutageActivities({ config, temporal, bruin, email, metrics
     async addToOutageReport(entry: OutageEntry): Promise<void> {
       await temporal.workflow.signalWithStart('outageReportWorkflow', {
         taskQueue,
-        workflowId: OUTAGE_REPORT_WORKFLOW_ID,
+        workflowId: outageReportWorkflowId(taskQueue),
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         args: [{}],
         signal: 'addOutage',
@@ -112,7 +115,7 @@ export function createOutageActivities({ config, temporal, bruin, email, metrics
     async requestOutageReport(): Promise<void> {
       await temporal.workflow.signalWithStart('outageReportWorkflow', {
         taskQueue,
-        workflowId: OUTAGE_REPORT_WORKFLOW_ID,
+        workflowId: outageReportWorkflowId(taskQueue),
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         args: [{}],
         signal: 'sendOutageReport',

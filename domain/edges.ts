@@ -28,6 +28,12 @@ export interface EdgeSummary extends EdgeRef {
   links: LinkSummary[];
 }
 
+/** What the classification rules read of an edge: its state and its links' states. */
+export interface EdgeCondition {
+  state: string;
+  links: readonly Pick<LinkSummary, 'interface' | 'state' | 'backupState'>[];
+}
+
 export const CONNECTED = 'CONNECTED';
 export const OFFLINE = 'OFFLINE';
 export const DISCONNECTED = 'DISCONNECTED';
@@ -49,17 +55,17 @@ export function countedLinks<T extends Pick<LinkSummary, 'backupState'>>(links: 
 }
 
 /** P1: an edge needs attention when it is not CONNECTED or any counted link is DISCONNECTED. */
-export function isFaulty(edge: Pick<EdgeSummary, 'state' | 'links'>): boolean {
+export function isFaulty(edge: EdgeCondition): boolean {
   return edge.state !== CONNECTED || countedLinks(edge.links).some((l) => l.state === DISCONNECTED);
 }
 
 /** P2: an outage is an OFFLINE edge or a counted link DISCONNECTED. */
-export function isOutage(edge: Pick<EdgeSummary, 'state' | 'links'>): boolean {
+export function isOutage(edge: EdgeCondition): boolean {
   return edge.state === OFFLINE || countedLinks(edge.links).some((l) => l.state === DISCONNECTED);
 }
 
 /** Why an edge is faulty, in words for people: `OFFLINE`, `GE2 DISCONNECTED`. */
-export function faultReasons(edge: Pick<EdgeSummary, 'state' | 'links'>): string[] {
+export function faultReasons(edge: EdgeCondition): string[] {
   const reasons: string[] = [];
   if (edge.state !== CONNECTED) reasons.push(edge.state);
   for (const link of countedLinks(edge.links)) {

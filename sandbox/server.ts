@@ -19,6 +19,8 @@ export interface Faults {
   latencyMs: number;
   /** Share of API requests answered with `errorStatus` (0..1). */
   errorRate: number;
+  /** The next N API requests answer `errorStatus` (deterministic, unlike errorRate). */
+  errorNext: number;
   errorStatus: number;
   /** The next N API requests answer 429 with `Retry-After: retryAfterSeconds`. */
   rateLimitNext: number;
@@ -34,6 +36,7 @@ export interface Faults {
 export const NO_FAULTS: Faults = {
   latencyMs: 0,
   errorRate: 0,
+  errorNext: 0,
   errorStatus: 500,
   rateLimitNext: 0,
   rateLimitCoolDownMs: 0,
@@ -143,7 +146,8 @@ export abstract class SandboxServer {
         .send({ error: { code: 429, message: 'Too many requests' } });
       return;
     }
-    if (f.errorRate > 0 && this.random.chance(f.errorRate)) {
+    if (f.errorNext > 0 || (f.errorRate > 0 && this.random.chance(f.errorRate))) {
+      if (f.errorNext > 0) f.errorNext -= 1;
       await reply.code(f.errorStatus).send({ error: { code: f.errorStatus, message: 'Injected failure' } });
     }
   }

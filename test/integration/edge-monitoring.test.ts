@@ -10,14 +10,11 @@ import type { CycleSummary } from '../../domain/cycle-summary';
 import { displayEnterprise, isFaulty } from '../../domain/edges';
 import { startSandboxes, type SandboxSet } from '../../sandbox';
 import type { TruthEdge } from '../../sandbox/velocloud';
+import { makeFleetHealthy, truthEdges } from '../support/fleet';
 import { samples, value } from '../support/metrics';
 import { recordHistory, startTestWorker, type TestWorker } from '../support/temporal';
 
 const EDGES = 240;
-
-function truthEdges(sandboxes: SandboxSet): TruthEdge[] {
-  return sandboxes.velocloud.sandboxes.flatMap((s) => s.fleetTruth().edges);
-}
 
 function expectedEdgeCounts(edges: TruthEdge[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -154,11 +151,7 @@ describe('P1 edge status monitoring', () => {
   });
 
   it('posts nothing when no edge is faulty', async () => {
-    for (const edge of truthEdges(sandboxes)) {
-      const sandbox = sandboxes.velocloud.byHostName(edge.host);
-      if (edge.edgeState !== 'CONNECTED') sandbox.setEdgeState(edge.id, 'CONNECTED');
-      for (const l of edge.links) if (l.state === 'DISCONNECTED') sandbox.setLink(edge.id, l.interface, { state: 'STABLE' });
-    }
+    makeFleetHealthy(sandboxes);
     const { summary } = await runCycle('healthy');
     expect(summary.faultyTotal).toBe(0);
     sandboxes.slack.clearMessages();
