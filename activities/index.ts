@@ -4,6 +4,9 @@ import { createEngineActivities } from './engine';
 import { createReportActivities } from './reports';
 import { createVelocloudActivities } from './velocloud';
 import { createOutageActivities } from './outages';
+import { createServiceAffectingActivities } from './service-affecting';
+import { createTriageActivities } from './triage';
+import { createLastContactActivities } from './last-contact';
 
 export type { ActivityDeps } from './deps';
 
@@ -14,6 +17,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createEdgeMonitoringActivities(deps),
     ...createReportActivities(deps),
     ...createOutageActivities(deps),
+    ...createServiceAffectingActivities(deps),
+    ...createTriageActivities(deps),
+    ...createLastContactActivities(deps),
   };
 }
 

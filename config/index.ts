@@ -269,7 +269,8 @@ const monitoredDeviceSchema = z.object({
   contact: z.object({ name: z.string().min(1), email: z.email(), phone: z.string().min(1) }),
 });
 
-export function loadMonitoredDevices(path: string, problems: string[]): MonitoredDevice[] {
+/** `knownHosts`, when given, are the configured orchestrators a device's host must be one of. */
+export function loadMonitoredDevices(path: string, problems: string[], knownHosts?: readonly string[]): MonitoredDevice[] {
   const raw = readJsonFile(path, 'MONITORED_DEVICES_FILE', problems);
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
@@ -279,12 +280,20 @@ export function loadMonitoredDevices(path: string, problems: string[]): Monitore
   const devices: MonitoredDevice[] = [];
   raw.forEach((entry, index) => {
     const parsed = monitoredDeviceSchema.safeParse(entry);
-    if (parsed.success) {
-      devices.push(parsed.data);
-      return;
-    }
     const serial = (entry as { serial?: unknown } | null)?.serial;
     const label = typeof serial === 'string' ? ` (serial ${serial})` : '';
+    if (parsed.success) {
+      const device = parsed.data;
+      // Workflow ids and ticket look-ups are keyed by serial; a device on an unknown VCO could never be read.
+      if (devices.some((d) => d.serial === device.serial)) {
+        problems.push(`MONITORED_DEVICES_FILE entry ${index + 1}${label}: serial is listed twice`);
+      } else if (knownHosts?.length && !knownHosts.includes(device.host)) {
+        problems.push(`MONITORED_DEVICES_FILE entry ${index + 1}${label}: host "${device.host}" is not among the configured orchestrators`);
+      } else {
+        devices.push(device);
+      }
+      return;
+    }
     for (const issue of parsed.error.issues) {
       problems.push(`MONITORED_DEVICES_FILE entry ${index + 1}${label}: ${issue.path.join('.') || 'entry'} ${issue.message}`);
     }
@@ -338,7 +347,7 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('T7_BASE_URL and T7_TOKEN must be set together (or neither, to triage without predictions)');
   }
   const monitoredDevices = env.MONITORED_DEVICES_FILE?.trim()
-    ? loadMonitoredDevices(env.MONITORED_DEVICES_FILE.trim(), problems)
+    ? loadMonitoredDevices(env.MONITORED_DEVICES_FILE.trim(), problems, hosts.map((h) => h.host))
     : [];
 
   if (problems.length || !parsed.success) throw new ConfigError(problems);

@@ -66,6 +66,33 @@ export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
       spec: every(s.outageReportInterval),
       process: PROCESS.outageMonitor,
     },
+    {
+      scheduleId: 'service-affecting-monitor',
+      description: `P3: latency and packet loss of the monitored edges' links, VAS tickets, every ${formatDuration(s.serviceAffectingInterval)}`,
+      workflowType: 'serviceAffectingMonitorWorkflow',
+      workflowId: 'service-affecting-monitor',
+      args: [],
+      spec: every(s.serviceAffectingInterval),
+      process: PROCESS.serviceAffecting,
+    },
+    {
+      scheduleId: 'outage-triage',
+      description: `P4: triage notes on the open VOO tickets of the monitored edges, every ${formatDuration(s.triageInterval)}`,
+      workflowType: 'outageTriageWorkflow',
+      workflowId: 'outage-triage',
+      args: [],
+      spec: every(s.triageInterval),
+      process: PROCESS.triage,
+    },
+    {
+      scheduleId: 'last-contact-report',
+      description: `P5: e-mail the edges silent for 30 days or more, cron "${s.lastContactCron}" in ${config.timezone}`,
+      workflowType: 'lastContactReportWorkflow',
+      workflowId: 'last-contact-report',
+      args: [],
+      spec: { cronExpressions: [s.lastContactCron], timezone: config.timezone },
+      process: PROCESS.lastContact,
+    },
   ];
 }
 

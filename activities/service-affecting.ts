@@ -1,0 +1,176 @@
+/**
+ * P3's side effects. Every Bruin write looks before it writes, so a retry, or a new worker taking
+ * over after a crash between the write and its acknowledgement, finds what the first try wrote:
+ * creating adopts the ticket an earlier attempt created, appending skips a note already there.
+ */
+import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { clientIdOf, type EdgeRef } from '../domain/edges';
+import { bruinTicketUrl } from '../domain/engine-notes';
+import { PROCESS } from '../domain/search-attributes';
+import {
+  deviceTroubles,
+  noteNamesAnyTrouble,
+  noteNamesTrouble,
+  troubleDryRunEmail,
+  troubleNote,
+  troubleSlackMessage,
+  type LinkTrouble,
+  type TroubleReport,
+} from '../domain/service-affecting';
+import type { TicketContact } from '../clients/bruin/types';
+import type { ActivityDeps } from './deps';
+
+export const SERVICE_AFFECTING_TOPIC = 'VAS';
+export const SD_WAN_CATEGORY = 'SD-WAN';
+
+/** A monitored device as workflows carry it: ids only, the contact stays in the worker's configuration. */
+export interface MonitoredEdge extends EdgeRef {
+  serial: string;
+}
+
+export interface ServiceAffectingPlan {
+  dryRun: boolean;
+  devices: MonitoredEdge[];
+}
+
+export interface DeviceScan extends MonitoredEdge {
+  edgeName: string;
+  enterpriseName: string;
+  /** Undefined for a test enterprise: its troubles are never ticketed. */
+  clientId?: number;
+  scanStart: string;
+  scanEnd: string;
+  troubles: LinkTrouble[];
+}
+
+export interface TroubleTicketLookup {
+  /** An open VAS ticket whose notes already name the trouble. */
+  notedIn?: number;
+  /** Every open VAS ticket of the serial when we looked: none of them is one we created. */
+  openTicketIds: number[];
+}
+
+export function createServiceAffectingActivities({ config, velocloud, bruin, slack, email, metrics, logger }: ActivityDeps) {
+  const portalUrl = (host: string) => config.velocloud.hosts.find((h) => h.host === host)?.portalUrl ?? `https://${host}`;
+
+  const contactsOf = (serial: string): TicketContact[] => {
+    const device = config.monitoredDevices.find((d) => d.serial === serial);
+    if (!device) {
+      throw ApplicationFailure.nonRetryable(`serial ${serial} is no longer a monitored device`, 'MonitoredDeviceMissing');
+    }
+    return (['site', 'ticket'] as const).map((type) => ({ ...device.contact, type }));
+  };
+
+  return {
+    /** The monitored devices (MONITORED_DEVICES_FILE) and whether Bruin may be written to. */
+    async listServiceAffectingDevices(): Promise<ServiceAffectingPlan> {
+      return {
+        dryRun: config.mode === 'dry-run',
+        devices: config.monitoredDevices.map(({ serial, host, enterpriseId, edgeId }) => ({ serial, host, enterpriseId, edgeId })),
+      };
+    },
+
+    /** One device's counted links over the last scan interval, reduced to the troubles found. */
+    async scanDeviceLinks(device: MonitoredEdge): Promise<DeviceScan> {
+      const client = velocloud.forHost(device.host);
+      const end = new Date();
+      const start = new Date(end.getTime() - config.schedule.serviceAffectingInterval);
+      const [enterprise, edge, links, appLinks] = await Promise.all([
+        client.getEnterprise(device.enterpriseId),
+        client.getEdge(device.enterpriseId, device.edgeId),
+        client.getEdgeLinkMetrics(device.enterpriseId, device.edgeId, { start, end }),
+        client.getEdgeAppLinkMetrics(device.enterpriseId, device.edgeId),
+      ]);
+      const groups = new Map(appLinks.map((l) => [l.linkId, l.serviceGroups]));
+      const troubles = deviceTroubles(links.map((link) => ({ ...link, serviceGroups: groups.get(link.linkId) ?? [] })));
+      for (const trouble of troubles) metrics.troublesDetected.inc({ trouble: trouble.kind });
+      return {
+        ...device,
+        edgeName: edge.name || device.serial,
+        enterpriseName: enterprise.name,
+        clientId: clientIdOf(enterprise.name),
+        scanStart: start.toISOString(),
+        scanEnd: end.toISOString(),
+        troubles,
+      };
+    },
+
+    /** Open VAS tickets of the serial, and the one among them whose notes name this trouble. */
+    async findTroubleTicket(request: { clientId: number; serial: string; trouble: Pick<LinkTrouble, 'kind' | 'interface'> }): Promise<TroubleTicketLookup> {
+      const tickets = await bruin.findOpenTicketsForSerial({ clientId: request.clientId, topic: SERVICE_AFFECTING_TOPIC, serial: request.serial });
+      const noted = tickets.find((t) => t.notes.some((n) => noteNamesTrouble(n.noteValue, request.trouble)));
+      return { notedIn: noted?.ticketId, openTicketIds: tickets.map((t) => t.ticketId).sort((a, b) => a - b) };
+    },
+
+    /**
+     * Creates the VAS ticket, unless an earlier attempt already did: an open VAS ticket of the serial
+     * that was not there when the workflow looked and names no trouble yet is that attempt's ticket.
+     */
+    async createTroubleTicket(request: { report: TroubleReport; knownTicketIds: number[] }): Promise<{ ticketId: number; created: boolean }> {
+      const { report } = request;
+      const contacts = contactsOf(report.serial);
+      const known = new Set(request.knownTicketIds);
+      const open = await bruin.findOpenTicketsForSerial({ clientId: report.clientId, topic: SERVICE_AFFECTING_TOPIC, serial: report.serial });
+      const earlier = open
+        .filter((t) => !known.has(t.ticketId) && !t.notes.some((n) => noteNamesAnyTrouble(n.noteValue)))
+        .sort((a, b) => a.ticketId - b.ticketId)[0];
+      if (earlier) {
+        logger.info({ ticketId: earlier.ticketId, serial: report.serial }, 'VAS ticket from an earlier attempt found; not creating another');
+        return { ticketId: earlier.ticketId, created: false };
+      }
+      heartbeat();
+      const ticketId = await bruin.createTicket({
+        clientId: report.clientId,
+        category: SD_WAN_CATEGORY,
+        topic: SERVICE_AFFECTING_TOPIC,
+        services: [{ serviceNumber: report.serial }],
+        contacts,
+      });
+      metrics.ticketsCreated.inc({ topic: SERVICE_AFFECTING_TOPIC });
+      logger.info({ ticketId, serial: report.serial, trouble: report.trouble.kind, interface: report.trouble.interface }, 'VAS ticket created');
+      return { ticketId, created: true };
+    },
+
+    /** Appends the trouble's note unless the ticket already has a note naming it. */
+    async appendTroubleNote(request: { ticketId: number; report: TroubleReport }): Promise<{ appended: boolean }> {
+      const { ticketId, report } = request;
+      const details = await bruin.getTicketDetails(ticketId);
+      if (details.notes.some((n) => noteNamesTrouble(n.noteValue, report.trouble))) return { appended: false };
+      heartbeat();
+      await bruin.appendNote(ticketId, troubleNote(report, { portalUrl: portalUrl(report.host), timezone: config.timezone }));
+      metrics.notesAppended.inc({ process: PROCESS.serviceAffecting });
+      return { appended: true };
+    },
+
+    async postTroubleToSlack(request: { ticketId: number; report: TroubleReport }): Promise<void> {
+      const message = troubleSlackMessage(request.report, request.ticketId, bruinTicketUrl(request.ticketId));
+      try {
+        await slack.postMessage(message);
+        metrics.slackMessages.inc({ process: PROCESS.serviceAffecting, outcome: 'ok' });
+      } catch (error) {
+        metrics.slackMessages.inc({ process: PROCESS.serviceAffecting, outcome: 'error' });
+        throw error;
+      }
+    },
+
+    /** Dry run: the would-be ticket and note go to the report recipients instead of Bruin. */
+    async emailTroubleDryRun(request: { report: TroubleReport; runId: string }): Promise<void> {
+      const { report } = request;
+      const contacts = contactsOf(report.serial);
+      const note = troubleNote(report, { portalUrl: portalUrl(report.host), timezone: config.timezone });
+      const mail = troubleDryRunEmail(
+        report,
+        { clientId: report.clientId, category: SD_WAN_CATEGORY, topic: SERVICE_AFFECTING_TOPIC, serviceNumber: report.serial, contacts },
+        note,
+      );
+      try {
+        await email.send({ to: config.email.reportRecipients, ...mail, messageId: `<service-affecting-${request.runId}@automation-engine>` });
+        metrics.emails.inc({ report: 'service-affecting-dry-run', outcome: 'ok' });
+      } catch (error) {
+        metrics.emails.inc({ report: 'service-affecting-dry-run', outcome: 'error' });
+        throw error;
+      }
+    },
+  };
+}

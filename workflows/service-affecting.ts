@@ -1,0 +1,144 @@
+/**
+ * P3 Service affecting monitor.
+ *
+ *   schedule ──▶ serviceAffectingMonitorWorkflow ──▶ scanDeviceLinks (one activity per monitored device)
+ *                 └─ per trouble, one after another per device ──▶ service-affecting-<serial>-<if>-<trouble>
+ *   trouble workflow: find the VAS ticket naming it ▶ create (look first) ▶ append note (look first) ▶ Slack
+ *                     dry run: e-mail the would-be ticket and note instead
+ *
+ * The troubles of one device run one after another, so two of them never both take a fresh ticket
+ * for their own; the workflow id per trouble keeps two scans from working the same trouble at once.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ActivityFailure, ChildWorkflowFailure, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { DeviceScan, MonitoredEdge } from '../activities/service-affecting';
+import { troubleWorkflowId, type TroubleReport } from '../domain/service-affecting';
+import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
+import { mapLimited } from './concurrency';
+
+const DEVICES_AT_ONCE = 20;
+
+const { listServiceAffectingDevices, scanDeviceLinks } = proxyActivities<Activities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 },
+});
+
+const { findTroubleTicket } = proxyActivities<Activities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
+});
+
+// A short heartbeat timeout: a worker that dies mid-write is noticed in seconds, and the retry's look-before-write finds its work.
+const { createTroubleTicket, appendTroubleNote } = proxyActivities<Activities>({
+  startToCloseTimeout: '1m',
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
+});
+
+const { postTroubleToSlack, emailTroubleDryRun } = proxyActivities<Activities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
+});
+
+export interface TroubleInput {
+  report: TroubleReport;
+  dryRun: boolean;
+}
+
+export type TroubleOutcome =
+  | { outcome: 'already-ticketed'; ticketId: number }
+  | { outcome: 'ticketed'; ticketId: number; created: boolean; noteAppended: boolean }
+  | { outcome: 'dry-run' };
+
+export type DeviceOutcome = 'healthy' | 'scan-failed' | 'test-enterprise' | TroubleOutcome['outcome'] | 'failed';
+
+export interface ServiceAffectingResult {
+  devices: number;
+  troubles: number;
+  outcomes: Partial<Record<DeviceOutcome, number>>;
+}
+
+/** One trouble of one device, start to finish. Safe to retry at any step. */
+export async function serviceAffectingTroubleWorkflow(input: TroubleInput): Promise<TroubleOutcome> {
+  const { report } = input;
+  const lookup = await findTroubleTicket({ clientId: report.clientId, serial: report.serial, trouble: report.trouble });
+  if (lookup.notedIn !== undefined) return { outcome: 'already-ticketed', ticketId: lookup.notedIn };
+  if (input.dryRun) {
+    await emailTroubleDryRun({ report, runId: workflowInfo().runId });
+    return { outcome: 'dry-run' };
+  }
+  const { ticketId, created } = await createTroubleTicket({ report, knownTicketIds: lookup.openTicketIds });
+  const { appended } = await appendTroubleNote({ ticketId, report });
+  await postTroubleToSlack({ ticketId, report });
+  return { outcome: 'ticketed', ticketId, created, noteAppended: appended };
+}
+
+function troubleReports(scan: DeviceScan & { clientId: number }): TroubleReport[] {
+  return scan.troubles.map((trouble) => ({
+    host: scan.host,
+    enterpriseId: scan.enterpriseId,
+    edgeId: scan.edgeId,
+    serial: scan.serial,
+    edgeName: scan.edgeName,
+    enterpriseName: scan.enterpriseName,
+    clientId: scan.clientId,
+    trouble,
+    scanStart: scan.scanStart,
+    scanEnd: scan.scanEnd,
+  }));
+}
+
+async function workTrouble(report: TroubleReport, dryRun: boolean): Promise<DeviceOutcome> {
+  try {
+    const result = await executeChild(serviceAffectingTroubleWorkflow, {
+      workflowId: troubleWorkflowId(report.serial, report.trouble),
+      args: [{ report, dryRun }],
+      typedSearchAttributes: [
+        { key: EdgeSerial, value: report.serial },
+        { key: VcoHost, value: report.host },
+        { key: Enterprise, value: report.enterpriseName },
+        { key: Process, value: PROCESS.serviceAffecting },
+      ],
+      staticSummary: `${report.trouble.kind} on ${report.trouble.interface} of ${report.edgeName} (${report.serial})`,
+    });
+    return result.outcome;
+  } catch (error) {
+    // Already running (a scan still busy with it) or out of retries: the next scan looks again.
+    if (!(error instanceof ChildWorkflowFailure) && !(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    log.warn('service-affecting trouble not worked this scan', { serial: report.serial, trouble: report.trouble.kind, error: error.message });
+    return 'failed';
+  }
+}
+
+async function monitorDevice(device: MonitoredEdge, dryRun: boolean): Promise<DeviceOutcome[]> {
+  let scan: DeviceScan;
+  try {
+    scan = await scanDeviceLinks(device);
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    log.warn('monitored device not scanned', { serial: device.serial, error: error.message });
+    return ['scan-failed'];
+  }
+  if (!scan.troubles.length) return ['healthy'];
+  const { clientId } = scan;
+  if (clientId === undefined) return ['test-enterprise'];
+  const outcomes: DeviceOutcome[] = [];
+  for (const report of troubleReports({ ...scan, clientId })) outcomes.push(await workTrouble(report, dryRun));
+  return outcomes;
+}
+
+/** One scan of every monitored device; the schedule runs it every SERVICE_AFFECTING_INTERVAL. */
+export async function serviceAffectingMonitorWorkflow(): Promise<ServiceAffectingResult> {
+  const plan = await listServiceAffectingDevices();
+  const perDevice = await mapLimited(plan.devices, DEVICES_AT_ONCE, (device) => monitorDevice(device, plan.dryRun));
+  const outcomes: ServiceAffectingResult['outcomes'] = {};
+  let troubles = 0;
+  for (const list of perDevice) {
+    for (const outcome of list) {
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      if (!['healthy', 'scan-failed', 'test-enterprise'].includes(outcome)) troubles += 1;
+    }
+  }
+  return { devices: plan.devices.length, troubles, outcomes };
+}
