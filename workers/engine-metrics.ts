@@ -5,6 +5,8 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CycleSummary } from '../domain/cycle-summary';
+import { PROCESS } from '../domain/search-attributes';
+import { TROUBLE_THRESHOLDS } from '../domain/service-affecting';
 
 export type CallOutcome = 'ok' | 'retryable' | 'rate-limited' | 'non-retryable';
 
@@ -18,11 +20,12 @@ export interface EngineMetrics {
   outagesReported: Counter<never>;
   ticketsCreated: Counter<'topic'>;
   notesAppended: Counter<'process'>;
+  troublesDetected: Counter<'trouble'>;
 }
 
 export function createEngineMetrics(registry: Registry): EngineMetrics {
   const registers = [registry];
-  return {
+  const metrics: EngineMetrics = {
     velocloudCalls: new Counter({
       name: 'automation_velocloud_calls_total',
       help: 'VeloCloud API calls by host, call and outcome (ok, retryable, rate-limited, non-retryable)',
@@ -75,7 +78,15 @@ export function createEngineMetrics(registry: Registry): EngineMetrics {
       labelNames: ['process'],
       registers,
     }),
+    troublesDetected: new Counter({
+      name: 'automation_service_affecting_troubles_total',
+      help: 'Service-affecting troubles (latency, packet loss) found on monitored links, by trouble',
+      labelNames: ['trouble'],
+      registers,
+    }),
   };
+  startKnownLabelSetsAtZero(metrics);
+  return metrics;
 }
 
 /**
@@ -122,4 +133,22 @@ export function registerFleetGauges(registry: Registry, latest: () => Promise<Cy
   scalar('automation_edges_failed', 'Edges whose status could not be fetched in the latest cycle', (s) => s.failed);
   scalar('automation_faulty_edges', 'Faulty edges (not CONNECTED, or a counted link DISCONNECTED) in the latest cycle', (s) => s.faultyTotal);
   scalar('automation_edge_cycle_completed_timestamp_seconds', 'When the latest cycle finished (Unix time)', (s) => Date.parse(s.finishedAt) / 1000);
+}
+
+/**
+ * Label sets known before anything happens start at 0: a dashboard then shows 0 instead of "No
+ * data" on a quiet day, and the first increment is a visible step for rate() rather than a new
+ * series Prometheus has no earlier sample of.
+ */
+function startKnownLabelSetsAtZero(metrics: EngineMetrics): void {
+  const outcomes = ['ok', 'error'];
+  for (const topic of ['VOO', 'VAS']) metrics.ticketsCreated.inc({ topic }, 0);
+  for (const process of [PROCESS.serviceAffecting, PROCESS.triage]) metrics.notesAppended.inc({ process }, 0);
+  for (const process of [PROCESS.edgeMonitoring, PROCESS.serviceAffecting, PROCESS.triage]) {
+    for (const outcome of outcomes) metrics.slackMessages.inc({ process, outcome }, 0);
+  }
+  for (const report of ['service-outage', 'last-contact']) {
+    for (const outcome of outcomes) metrics.emails.inc({ report, outcome }, 0);
+  }
+  for (const trouble of Object.keys(TROUBLE_THRESHOLDS)) metrics.troublesDetected.inc({ trouble }, 0);
 }
