@@ -9,6 +9,7 @@
  *   trigger <id>         start one run now (the overlap policy still applies)
  */
 import 'dotenv/config';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import { loadConfigOrExit } from '../../config';
 import { connectClient, ensureSearchAttributes } from './connection';
 import { applySchedules } from './schedules';
@@ -61,6 +62,9 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {
-  process.stderr.write(`${error.message}\n`);
+  // The server's own text names an internal workflow id; say which schedule is missing instead.
+  const message =
+    error instanceof ScheduleNotFoundError ? `no schedule "${error.scheduleId}" (see: npm run schedules -- list)` : error.message;
+  process.stderr.write(`${message}\n`);
   process.exit(1);
 });

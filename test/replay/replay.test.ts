@@ -14,6 +14,8 @@ function historyFiles(dir: string): string[] {
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
+type HistoryJson = { events?: Array<{ workflowExecutionStartedEventAttributes?: { workflowId?: string } }> };
+
 const files = [...historyFiles(COMMITTED_HISTORIES), ...historyFiles(recordedHistoriesDir())];
 
 describe('replay', () => {
@@ -22,7 +24,11 @@ describe('replay', () => {
   });
 
   it('replays every history without non-determinism', async () => {
-    const histories = files.map((file) => ({ workflowId: file, history: JSON.parse(readFileSync(file, 'utf8')) as unknown }));
+    // The recorded workflow id, not the file name: workflows derive child ids from their own id.
+    const histories = files.map((file) => {
+      const history = JSON.parse(readFileSync(file, 'utf8')) as HistoryJson;
+      return { workflowId: history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? file, history };
+    });
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

@@ -1,0 +1,51 @@
+/**
+ * `npm run replay`: a history exported from Temporal replays against the current code, and a
+ * history the code no longer matches is reported as non-deterministic with exit code 1.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { replayFiles } from '../../clients/temporal/replay-cli';
+import { COMMITTED_HISTORIES, ROOT } from '../support/paths';
+
+const CLI = join(ROOT, 'dist', 'clients', 'temporal', 'replay-cli.js');
+const REPORTER = join(COMMITTED_HISTORIES, 'outageReporterWorkflow.json');
+const CYCLE = join(COMMITTED_HISTORIES, 'edgeMonitoringCycleWorkflow.json');
+
+describe('replay CLI', () => {
+  let dir: string;
+  let changed: string;
+  let unreadable: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'replay-cli-'));
+    // As if the workflow had called another activity when this history was recorded.
+    changed = join(dir, 'changed.json');
+    writeFileSync(changed, readFileSync(REPORTER, 'utf8').replaceAll('"requestOutageReport"', '"someOtherActivity"'));
+    unreadable = join(dir, 'unreadable.json');
+    writeFileSync(unreadable, '{ "events": [');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('replays histories, fan-out children included, and tells non-determinism from unreadable files', async () => {
+    const outcomes = await replayFiles([REPORTER, CYCLE, changed, unreadable]);
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.nonDeterministic ? 'non-deterministic' : 'failed'))).toEqual([
+      'ok',
+      'ok',
+      'non-deterministic',
+      'failed',
+    ]);
+    expect(outcomes[2]).toMatchObject({ message: expect.stringContaining('someOtherActivity') });
+  });
+
+  it('exits 1 with a clear message on non-determinism, 0 when every history replays', () => {
+    const bad = spawnSync(process.execPath, [CLI, REPORTER, changed], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(`NON-DETERMINISTIC ${changed}`);
+    expect(bad.stderr).toContain('patched()');
+    const good = spawnSync(process.execPath, [CLI, REPORTER], { encoding: 'utf8' });
+    expect(good.stdout).toContain(`ok          ${REPORTER}`);
+    expect(good.status).toBe(0);
+  });
+});
