@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CycleSummary } from '../../domain/cycle-summary';
 import { displayEnterprise, isFaulty } from '../../domain/edges';
+import { worstEdges } from '../../domain/edge-report';
 import { startSandboxes, type SandboxSet } from '../../sandbox';
 import type { TruthEdge } from '../../sandbox/velocloud';
 import { makeFleetHealthy, truthEdges } from '../support/fleet';
@@ -144,7 +145,7 @@ describe('P1 edge status monitoring', () => {
     const blocksText = JSON.stringify(message.blocks);
     expect(message.text).toContain('[DRY RUN]');
     expect(message.text).toContain(`${summary.faultyTotal} faulty edges of ${summary.processed}`);
-    const worst = summary.faulty.find((e) => e.state === 'OFFLINE') ?? summary.faulty[0]!;
+    const worst = worstEdges(summary.faulty, 1)[0]!;
     expect(blocksText).toContain(worst.serial);
     expect(blocksText).toContain(`/#!/operator/customer/${worst.enterpriseId}/monitor/edge/${worst.edgeId}/`);
     await recordHistory(worker.client, workflowId, 'edge-status-report');

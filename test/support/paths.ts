@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot } from '../../clients/temporal/project';
 
-export const ROOT = join(__dirname, '..', '..');
+export const ROOT = projectRoot();
 export const TEST_DATA = join(ROOT, '.data', 'test');
 /** Names the run directory of the latest `jest` run, so the replay step finds its histories. */
 export const LAST_RUN_MARKER = join(TEST_DATA, 'last-run');
