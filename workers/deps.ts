@@ -39,5 +39,6 @@ export function createActivityDeps({ config, logger, registry, temporal }: Worke
 }
 
 export async function closeActivityDeps(deps: ActivityDeps): Promise<void> {
-  await Promise.all([deps.velocloud.close(), deps.bruin.close(), deps.email.close?.(), deps.t7?.close?.()]);
+  deps.email.close();
+  await Promise.all([deps.velocloud.close(), deps.bruin.close(), deps.t7?.close()]);
 }

@@ -33,6 +33,11 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     activities: { ...createActivities(options.deps), ...options.activities },
     interceptors: { activity: [() => ({ inbound: new ExternalFailureInterceptor() })] },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 200,
+    // The fan-out schedules hundreds of short activities at once: start many of them eagerly on
+    // this worker, and let the pollers scale with the backlog instead of a fixed handful.
+    maxEagerActivityReservationsPerWorkflowTask: 100,
+    activityTaskPollerBehavior: { type: 'autoscaling', minimum: 2, initial: 10, maximum: 50 },
+    workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 2, initial: 5, maximum: 20 },
     shutdownGraceTime: '30s',
   });
 }

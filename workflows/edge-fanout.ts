@@ -40,7 +40,7 @@ export interface EdgeChunkInput {
 }
 
 export const DEFAULT_CHUNK_SIZE = 250;
-export const DEFAULT_MAX_CHILDREN = 4;
+export const DEFAULT_MAX_CHILDREN = 8;
 /** Continue as new well before Temporal's 10,240-event warning. */
 const PARENT_HISTORY_LIMIT = 4_000;
 

@@ -34,11 +34,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   throw new Error(`timed out waiting for ${what}`);
 }
 
-export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
+export async function spawnWorker(env: Record<string, string>, nodeArgs: string[] = []): Promise<WorkerProcess> {
   const metricsPort = await freePort();
   const healthPort = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [WORKER_SCRIPT], {
+  const child = spawn(process.execPath, [...nodeArgs, WORKER_SCRIPT], {
     env: { PATH: process.env.PATH ?? '', ...env, METRICS_PORT: String(metricsPort), HEALTH_PORT: String(healthPort) },
     cwd: '/',
   });
