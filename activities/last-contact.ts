@@ -4,12 +4,15 @@
  */
 import { heartbeat } from '@temporalio/activity';
 import { isStale, lastContactEmail, type StaleEdge } from '../domain/last-contact';
-import { mapWithConcurrency } from './concurrency';
+import { mapWithConcurrency } from '../domain/concurrency';
+import { createNotifier, portalUrls, reportEmail } from './notify';
 import type { ActivityDeps } from './deps';
 
 const ENTERPRISE_LISTING_CONCURRENCY = 8;
 
-export function createLastContactActivities({ config, velocloud, email, metrics, logger }: ActivityDeps) {
+export function createLastContactActivities(deps: ActivityDeps) {
+  const { config, velocloud, logger } = deps;
+  const notify = createNotifier(deps);
   return {
     /** Every configured orchestrator: the report is fleet-wide, VELOCLOUD_FILTER does not narrow it. */
     async lastContactHosts(): Promise<string[]> {
@@ -48,24 +51,14 @@ export function createLastContactActivities({ config, velocloud, email, metrics,
         asOf: request.asOf,
         timezone: config.timezone,
         missingHosts: request.missingHosts,
-        portalUrls: Object.fromEntries(config.velocloud.hosts.map((h) => [h.host, h.portalUrl])),
+        portalUrls: portalUrls(config),
       });
-      try {
-        const sent = await email.send({
-          to: config.email.reportRecipients,
-          subject: report.subject,
-          html: report.html,
-          text: report.text,
-          attachments: [{ filename: report.csvFilename, content: report.csv, contentType: 'text/csv' }],
-          messageId: `<last-contact-report-${request.runId}@automation-engine>`,
-        });
-        metrics.emails.inc({ report: 'last-contact', outcome: 'ok' });
-        logger.info({ edges: request.edges.length, accepted: sent.accepted.length }, 'last contact report sent');
-        return { recipients: sent.accepted.length, edges: request.edges.length };
-      } catch (error) {
-        metrics.emails.inc({ report: 'last-contact', outcome: 'error' });
-        throw error;
-      }
+      const sent = await notify.emailRecipients('last-contact', {
+        ...reportEmail(report),
+        messageId: `<last-contact-report-${request.runId}@automation-engine>`,
+      });
+      logger.info({ edges: request.edges.length, accepted: sent.accepted.length }, 'last contact report sent');
+      return { recipients: sent.accepted.length, edges: request.edges.length };
     },
   };
 }

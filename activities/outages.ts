@@ -8,6 +8,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPo
 import { clientIdOf, edgeKey, faultReasons, type EdgeSummary } from '../domain/edges';
 import { outageReportEmail, type OutageEntry } from '../domain/outage-report';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
+import { createNotifier, portalUrls, reportEmail } from './notify';
 import type { ActivityDeps } from './deps';
 import type { QuarantineInput } from '../workflows/outage-monitor';
 
@@ -58,7 +59,9 @@ async function startOrSignalQuarantine(temporal: Client, taskQueue: string, inpu
   throw new Error(`could not start or signal quarantine ${workflowId}`);
 }
 
-export function createOutageActivities({ config, temporal, bruin, email, metrics, logger }: ActivityDeps) {
+export function createOutageActivities(deps: ActivityDeps) {
+  const { config, temporal, bruin, metrics, logger } = deps;
+  const notify = createNotifier(deps);
   const taskQueue = config.temporal.taskQueue;
   return {
     /**
@@ -127,27 +130,17 @@ export function createOutageActivities({ config, temporal, bruin, email, metrics
     /** E-mails one batch; the batch id is the Message-ID, so a retried send is recognisable as the same mail. */
     async emailOutageReport(batch: { batchId: string; entries: OutageEntry[] }): Promise<{ recipients: number }> {
       const report = outageReportEmail(batch.entries, {
-        portalUrls: Object.fromEntries(config.velocloud.hosts.map((h) => [h.host, h.portalUrl])),
+        portalUrls: portalUrls(config),
         timezone: config.timezone,
         now: new Date().toISOString(),
         dryRun: config.mode === 'dry-run',
       });
-      try {
-        const sent = await email.send({
-          to: config.email.reportRecipients,
-          subject: report.subject,
-          html: report.html,
-          text: report.text,
-          attachments: [{ filename: report.csvFilename, content: report.csv, contentType: 'text/csv' }],
-          messageId: `<outage-report-${batch.batchId}@automation-engine>`,
-        });
-        metrics.emails.inc({ report: 'service-outage', outcome: 'ok' });
-        logger.info({ batchId: batch.batchId, outages: batch.entries.length, accepted: sent.accepted.length }, 'outage report sent');
-        return { recipients: sent.accepted.length };
-      } catch (error) {
-        metrics.emails.inc({ report: 'service-outage', outcome: 'error' });
-        throw error;
-      }
+      const sent = await notify.emailRecipients('service-outage', {
+        ...reportEmail(report),
+        messageId: `<outage-report-${batch.batchId}@automation-engine>`,
+      });
+      logger.info({ batchId: batch.batchId, outages: batch.entries.length, accepted: sent.accepted.length }, 'outage report sent');
+      return { recipients: sent.accepted.length };
     },
   };
 }

@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { clientIdOf, type EdgeRef } from '../domain/edges';
 import { bruinTicketUrl } from '../domain/engine-notes';
 import { PROCESS } from '../domain/search-attributes';
+import { createNotifier } from './notify';
 import {
   deviceTroubles,
   noteNamesAnyTrouble,
@@ -51,7 +52,9 @@ export interface TroubleTicketLookup {
   openTicketIds: number[];
 }
 
-export function createServiceAffectingActivities({ config, velocloud, bruin, slack, email, metrics, logger }: ActivityDeps) {
+export function createServiceAffectingActivities(deps: ActivityDeps) {
+  const { config, velocloud, bruin, metrics, logger } = deps;
+  const notify = createNotifier(deps);
   const portalUrl = (host: string) => config.velocloud.hosts.find((h) => h.host === host)?.portalUrl ?? `https://${host}`;
 
   const contactsOf = (serial: string): TicketContact[] => {
@@ -145,13 +148,7 @@ export function createServiceAffectingActivities({ config, velocloud, bruin, sla
 
     async postTroubleToSlack(request: { ticketId: number; report: TroubleReport }): Promise<void> {
       const message = troubleSlackMessage(request.report, request.ticketId, bruinTicketUrl(request.ticketId));
-      try {
-        await slack.postMessage(message);
-        metrics.slackMessages.inc({ process: PROCESS.serviceAffecting, outcome: 'ok' });
-      } catch (error) {
-        metrics.slackMessages.inc({ process: PROCESS.serviceAffecting, outcome: 'error' });
-        throw error;
-      }
+      await notify.postToSlack(PROCESS.serviceAffecting, message);
     },
 
     /** Dry run: the would-be ticket and note go to the report recipients instead of Bruin. */
@@ -164,13 +161,7 @@ export function createServiceAffectingActivities({ config, velocloud, bruin, sla
         { clientId: report.clientId, category: SD_WAN_CATEGORY, topic: SERVICE_AFFECTING_TOPIC, serviceNumber: report.serial, contacts },
         note,
       );
-      try {
-        await email.send({ to: config.email.reportRecipients, ...mail, messageId: `<service-affecting-${request.runId}@automation-engine>` });
-        metrics.emails.inc({ report: 'service-affecting-dry-run', outcome: 'ok' });
-      } catch (error) {
-        metrics.emails.inc({ report: 'service-affecting-dry-run', outcome: 'error' });
-        throw error;
-      }
+      await notify.emailRecipients('service-affecting-dry-run', { ...mail, messageId: `<service-affecting-${request.runId}@automation-engine>` });
     },
   };
 }

@@ -7,6 +7,7 @@ import { heartbeat } from '@temporalio/activity';
 import { clientIdOf, type EdgeRef } from '../domain/edges';
 import { bruinTicketUrl, sameNote } from '../domain/engine-notes';
 import { PROCESS } from '../domain/search-attributes';
+import { createNotifier } from './notify';
 import {
   eventNotes,
   nextTriageStep,
@@ -39,7 +40,9 @@ export interface TriagePlan {
   notes: string[];
 }
 
-export function createTriageActivities({ config, velocloud, bruin, t7, slack, email, metrics, logger }: ActivityDeps) {
+export function createTriageActivities(deps: ActivityDeps) {
+  const { config, velocloud, bruin, t7, metrics, logger } = deps;
+  const notify = createNotifier(deps);
   const portalUrl = (host: string) => config.velocloud.hosts.find((h) => h.host === host)?.portalUrl ?? `https://${host}`;
 
   const triageEvents = async (ref: TriageTicket, start: Date, end: Date): Promise<TriageEvent[]> => {
@@ -142,25 +145,13 @@ export function createTriageActivities({ config, velocloud, bruin, t7, slack, em
 
     async postTriageToSlack(request: { ticketId: number; serial: string; edgeName: string; kind: 'triage' | 'events' }): Promise<void> {
       const message = triageSlackMessage(request, request.kind, bruinTicketUrl(request.ticketId));
-      try {
-        await slack.postMessage(message);
-        metrics.slackMessages.inc({ process: PROCESS.triage, outcome: 'ok' });
-      } catch (error) {
-        metrics.slackMessages.inc({ process: PROCESS.triage, outcome: 'error' });
-        throw error;
-      }
+      await notify.postToSlack(PROCESS.triage, message);
     },
 
     /** Dry run: the notes this run would have appended, e-mailed to the report recipients. */
     async emailTriageDryRun(request: { ticketId: number; serial: string; edgeName: string; notes: string[]; runId: string }): Promise<void> {
       const mail = triageDryRunEmail(request, request.notes);
-      try {
-        await email.send({ to: config.email.reportRecipients, ...mail, messageId: `<outage-triage-${request.runId}@automation-engine>` });
-        metrics.emails.inc({ report: 'outage-triage-dry-run', outcome: 'ok' });
-      } catch (error) {
-        metrics.emails.inc({ report: 'outage-triage-dry-run', outcome: 'error' });
-        throw error;
-      }
+      await notify.emailRecipients('outage-triage-dry-run', { ...mail, messageId: `<outage-triage-${request.runId}@automation-engine>` });
     },
   };
 }

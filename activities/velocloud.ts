@@ -4,7 +4,7 @@
  */
 import { heartbeat } from '@temporalio/activity';
 import { isWireless, type EdgeRef, type EdgeSummary } from '../domain/edges';
-import { mapWithConcurrency } from './concurrency';
+import { mapWithConcurrency } from '../domain/concurrency';
 import type { ActivityDeps } from './deps';
 
 /** The edges of one enterprise on one host, by id: the compact listing the fan-out chunks. */

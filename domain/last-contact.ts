@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { displayEnterprise, edgeUrl, type EdgeRef } from './edges';
-import { escapeHtml, htmlTable, plainTable, toCsv, type Column } from './notification-format';
+import { escapeHtml, htmlTable, plainTable, toCsv, type Column, type ReportEmail } from './notification-format';
 
 export const STALE_AFTER_DAYS = 30;
 export const SERVICE_TERM_MONTHS = 36;
@@ -127,13 +127,7 @@ function byEnterprise(rows: readonly LastContactRow[]): EnterpriseCount[] {
   return [...counts.values()].sort((a, b) => b.edges - a.edges || a.enterprise.localeCompare(b.enterprise));
 }
 
-export interface LastContactEmail {
-  subject: string;
-  html: string;
-  text: string;
-  csv: string;
-  csvFilename: string;
-}
+export type LastContactEmail = ReportEmail;
 
 /** The monthly e-mail: a per-enterprise summary in the body, every edge in the CSV. Call from activities (CSV). */
 export function lastContactEmail(

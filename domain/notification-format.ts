@@ -9,6 +9,15 @@
 import escapeHtmlText from 'escape-html';
 import type * as CsvStringify from 'csv-stringify/sync';
 
+/** A report as e-mailed: HTML body, plain-text part, and the full CSV as an attachment. */
+export interface ReportEmail {
+  subject: string;
+  html: string;
+  text: string;
+  csv: string;
+  csvFilename: string;
+}
+
 export type CellValue = string | number | boolean | Date | null | undefined;
 
 export interface Column<Row> {

@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { displayEnterprise, edgeUrl, type EdgeRef } from './edges';
-import { escapeHtml, htmlTable, plainTable, toCsv, type Column } from './notification-format';
+import { escapeHtml, htmlTable, plainTable, toCsv, type Column, type ReportEmail } from './notification-format';
 import { formatInZone } from './time';
 
 export interface OutageEntry extends EdgeRef {
@@ -26,14 +26,6 @@ export interface OutageReportRow {
   edge: string;
   outage: string;
   edgeUrl: string;
-}
-
-export interface ReportEmail {
-  subject: string;
-  html: string;
-  text: string;
-  csv: string;
-  csvFilename: string;
 }
 
 const COLUMNS: Column<OutageReportRow>[] = [

@@ -14,7 +14,7 @@ import { ChildWorkflowFailure, executeChild, log, proxyActivities, workflowInfo 
 import type { Activities } from '../activities';
 import type { TriagePlan, TriageTicket } from '../activities/triage';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
-import { mapLimited } from './concurrency';
+import { mapWithConcurrency } from '../domain/concurrency';
 
 const TICKETS_AT_ONCE = 5;
 
@@ -97,7 +97,7 @@ async function triageTicket(ticket: TriageTicket, dryRun: boolean): Promise<Tria
 /** One triage run over every open VOO ticket of a monitored edge; the schedule runs it every TRIAGE_INTERVAL. */
 export async function outageTriageWorkflow(): Promise<OutageTriageResult> {
   const { dryRun, tickets } = await findTriageTickets();
-  const results = await mapLimited(tickets, TICKETS_AT_ONCE, (ticket) => triageTicket(ticket, dryRun));
+  const results = await mapWithConcurrency(tickets, TICKETS_AT_ONCE, (ticket) => triageTicket(ticket, dryRun));
   const count = (step: TriagePlan['step']) => results.filter((r) => r?.step === step && r.notes > 0).length;
   return {
     tickets: tickets.length,

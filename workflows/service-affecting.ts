@@ -15,7 +15,7 @@ import type { Activities } from '../activities';
 import type { DeviceScan, MonitoredEdge } from '../activities/service-affecting';
 import { troubleWorkflowId, type TroubleReport } from '../domain/service-affecting';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
-import { mapLimited } from './concurrency';
+import { mapWithConcurrency } from '../domain/concurrency';
 
 const DEVICES_AT_ONCE = 20;
 
@@ -131,7 +131,7 @@ async function monitorDevice(device: MonitoredEdge, dryRun: boolean): Promise<De
 /** One scan of every monitored device; the schedule runs it every SERVICE_AFFECTING_INTERVAL. */
 export async function serviceAffectingMonitorWorkflow(): Promise<ServiceAffectingResult> {
   const plan = await listServiceAffectingDevices();
-  const perDevice = await mapLimited(plan.devices, DEVICES_AT_ONCE, (device) => monitorDevice(device, plan.dryRun));
+  const perDevice = await mapWithConcurrency(plan.devices, DEVICES_AT_ONCE, (device) => monitorDevice(device, plan.dryRun));
   const outcomes: ServiceAffectingResult['outcomes'] = {};
   let troubles = 0;
   for (const list of perDevice) {

@@ -1,4 +1,4 @@
-/** Maps over items with at most `limit` promises pending, keeping the order of results. */
+/** Maps over items with at most `limit` promises pending, keeping the order of results (deterministic, so workflows use it too). */
 export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
