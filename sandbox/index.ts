@@ -29,7 +29,15 @@ export interface SandboxSet {
 }
 
 export const SANDBOX_SLACK_CHANNEL = 'noc';
-export const SANDBOX_SLACK_TOKEN = 'xoxb-sandbox-token';
+
+/** The sandboxes' credentials; tests check that none of them ever reaches a workflow history. */
+export const SANDBOX_SECRETS = {
+  velocloudPassword: 'sandbox-password',
+  bruinClientSecret: 'bruin-sandbox-secret',
+  t7Token: 't7-sandbox-token',
+  slackToken: 'xoxb-sandbox-token',
+  smtpPassword: 'sandbox-mail-pass',
+} as const;
 
 export async function startSandboxes(options: SandboxSetOptions = {}): Promise<SandboxSet> {
   const fleet = generateFleet({
@@ -45,19 +53,19 @@ export async function startSandboxes(options: SandboxSetOptions = {}): Promise<S
     return s;
   };
   try {
-    const velocloud = keep(await startVelocloudSandboxes(fleet));
-    const bruin = keep(await startBruinSandbox({ port: options.ports?.bruin }));
-    const t7 = keep(await startT7Sandbox({ port: options.ports?.t7 }));
+    const velocloud = keep(await startVelocloudSandboxes(fleet, { password: SANDBOX_SECRETS.velocloudPassword }));
+    const bruin = keep(await startBruinSandbox({ port: options.ports?.bruin, clientSecret: SANDBOX_SECRETS.bruinClientSecret }));
+    const t7 = keep(await startT7Sandbox({ port: options.ports?.t7, token: SANDBOX_SECRETS.t7Token }));
     const slack = keep(
       await startSlackSandbox({
         port: options.ports?.slack,
-        token: SANDBOX_SLACK_TOKEN,
+        token: SANDBOX_SECRETS.slackToken,
         channels: [SANDBOX_SLACK_CHANNEL],
         ratePerSecond: options.slackRatePerSecond,
       }),
     );
     const smtp = keep(
-      await startSmtpSandbox({ smtpPort: options.ports?.smtp, httpPort: options.ports?.smtpHttp, user: 'engine', password: 'sandbox-mail-pass' }),
+      await startSmtpSandbox({ smtpPort: options.ports?.smtp, httpPort: options.ports?.smtpHttp, user: 'engine', password: SANDBOX_SECRETS.smtpPassword }),
     );
     return {
       velocloud,
@@ -71,7 +79,7 @@ export async function startSandboxes(options: SandboxSetOptions = {}): Promise<S
         ...bruin.env,
         T7_BASE_URL: t7.config.baseUrl,
         T7_TOKEN: t7.config.token,
-        SLACK_BOT_TOKEN: SANDBOX_SLACK_TOKEN,
+        SLACK_BOT_TOKEN: SANDBOX_SECRETS.slackToken,
         SLACK_CHANNEL: `#${SANDBOX_SLACK_CHANNEL}`,
         SLACK_API_URL: slack.apiUrl,
         SMTP_URL: smtp.smtpUrl,

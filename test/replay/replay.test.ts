@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { SANDBOX_SECRETS } from '../../sandbox';
 import { COMMITTED_HISTORIES, recordedHistoriesDir } from '../support/paths';
 
 function historyFiles(dir: string): string[] {
@@ -21,6 +22,16 @@ const files = [...historyFiles(COMMITTED_HISTORIES), ...historyFiles(recordedHis
 describe('replay', () => {
   it('has histories to replay', () => {
     expect(files.length).toBeGreaterThan(0);
+  });
+
+  it('finds no sandbox credential in any history', () => {
+    const leaks = files.flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      return Object.values(SANDBOX_SECRETS)
+        .filter((secret) => text.includes(secret))
+        .map((secret) => `${file} contains ${secret.slice(0, 4)}…`);
+    });
+    expect(leaks).toEqual([]);
   });
 
   it('replays every history without non-determinism', async () => {
