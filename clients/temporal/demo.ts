@@ -17,7 +17,7 @@ import { clientIdOf, isOutage } from '../../domain/edges';
 import { startSandboxes, type SandboxSet } from '../../sandbox';
 import { connectClient, ensureSearchAttributes } from './connection';
 import { startDevServer, type DevServer } from './dev-server';
-import { freePort } from './free-port';
+import { freePort, isPortFree } from './free-port';
 import { projectRoot } from './project';
 import { applySchedules } from './schedules';
 import { latestCycleSummary } from './cycles';
@@ -46,12 +46,7 @@ async function answers(address: string): Promise<boolean> {
 }
 
 async function portOr(preferred: number): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => void freePort().then(resolve));
-    probe.listen(preferred, '127.0.0.1', () => probe.close(() => resolve(preferred)));
-  });
+  return (await isPortFree(preferred)) ? preferred : freePort();
 }
 
 /** Seeds Bruin with VOO tickets for some edges in outage (so the report shows both kinds) and writes the monitored devices. */

@@ -7,7 +7,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { freePort } from './free-port';
+import { freePort, isPortFree } from './free-port';
 import { resolveTemporalCli } from './temporal-cli';
 import { dynamicConfigFlags, searchAttributeDefinitions } from './temporal-config';
 
@@ -35,6 +35,12 @@ export interface DevServer {
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = resolveTemporalCli();
+  // Without this, a server already on the port would answer our readiness probe while ours fails to bind.
+  for (const [name, wanted] of [['port', options.port], ['UI port', options.uiPort]] as const) {
+    if (wanted !== undefined && !(await isPortFree(wanted))) {
+      throw new Error(`Temporal dev server: ${name} ${wanted} is in use (another Temporal server?)`);
+    }
+  }
   const port = options.port ?? (await freePort());
   const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
   const args = [
