@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--edges 10000] [--latency 50] [--hosts 2] [--serial-sample 100]`
+ * `npm run bench -- [--edges 10000] [--latency 50] [--hosts 2] [--workers 1] [--serial-sample 100]`
  *
  * Runs one P1 monitoring cycle on a real Temporal dev server against the VeloCloud sandbox (with
  * the given added latency per call) through the real worker process, and compares it with the
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '50' },
     hosts: { type: 'string', default: '2' },
     'serial-sample': { type: 'string', default: '100' },
+    workers: { type: 'string', default: '1' },
     chunk: { type: 'string' },
     children: { type: 'string' },
   },
@@ -34,6 +35,7 @@ const edges = Number(values.edges);
 const latencyMs = Number(values.latency);
 const hostCount = Number(values.hosts);
 const sampleSize = Math.min(Number(values['serial-sample']), edges);
+const workerCount = Number(values.workers);
 
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -69,12 +71,15 @@ async function main(): Promise<void> {
   for (const s of sandboxes.velocloud.sandboxes) s.setFaults({ latencyMs });
   const taskQueue = `bench-${randomUUID()}`;
   const env = { ...sandboxes.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue };
-  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
-  const worker = await spawnWorker(env, process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean));
+  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the workers.
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
+  const workers = await Promise.all(Array.from({ length: workerCount }, () => spawnWorker(env, nodeArgs)));
   try {
-    await worker.waitUntilReady().catch((error: Error) => {
-      throw new Error(`${error.message}\n${worker.output()}`);
-    });
+    for (const w of workers) {
+      await w.waitUntilReady().catch((error: Error) => {
+        throw new Error(`${error.message}\n${w.output()}`);
+      });
+    }
     const client = await connectClient(loadConfig(env).temporal);
     const started = performance.now();
     const summary = await client.workflow.execute<(input: EdgeMonitoringInput) => Promise<CycleSummary>>('edgeMonitoringCycleWorkflow', {
@@ -89,9 +94,9 @@ async function main(): Promise<void> {
     });
     const cycleSeconds = (performance.now() - started) / 1000;
     log(`cycle: ${summary.processed} processed, ${summary.failed} failed in ${cycleSeconds.toFixed(1)} s`);
-    const metrics = (await get(`http://127.0.0.1:${worker.metricsPort}/metrics`)).body;
-    const vcoCalls = sumMetric(metrics, 'automation_velocloud_calls_total');
-    const workerRssMb = peakRssMb(worker.child.pid!);
+    let vcoCalls = 0;
+    for (const w of workers) vcoCalls += sumMetric((await get(`http://127.0.0.1:${w.metricsPort}/metrics`)).body, 'automation_velocloud_calls_total');
+    const workerRssMb = Math.max(...workers.map((w) => peakRssMb(w.child.pid!)));
 
     const first = sandboxes.velocloud.sandboxes[0]!;
     const sample = first.fleetTruth().edges.slice(0, sampleSize).map((e) => ({ enterpriseId: e.enterpriseId, edgeId: e.id }));
@@ -105,6 +110,7 @@ async function main(): Promise<void> {
     const result = {
       edges,
       hosts: hostCount,
+      workers: workerCount,
       vcoLatencyMs: latencyMs,
       processed: summary.processed,
       failed: summary.failed,
@@ -118,8 +124,8 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    worker.child.kill('SIGTERM');
-    await Promise.race([worker.exited, sleep(20_000)]);
+    for (const w of workers) w.child.kill('SIGTERM');
+    await Promise.race([Promise.all(workers.map((w) => w.exited)), sleep(20_000)]);
     await sandboxes.stop();
     await server.stop();
   }
