@@ -4,27 +4,15 @@
  * edges silent for 30 days or more, skipping never-contacted ones, with the summary and the CSV.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
-import type { Client } from '@temporalio/client';
 import { applySchedules, scheduleDefinitions } from '../../clients/temporal/schedules';
 import { displayEnterprise } from '../../domain/edges';
 import { startSmtpSandbox, type SmtpSandbox } from '../../sandbox/smtp';
 import { NEVER_CONTACTED, startVelocloudSandbox, type VelocloudSandbox } from '../../sandbox/velocloud';
 import type { LastContactResult } from '../../workflows/last-contact';
-import { recordHistory, startTestWorker, type TestWorker } from '../support/temporal';
+import { firstRunOf, recordHistory, startTestWorker, type TestWorker } from '../support/temporal';
 
 const DAY = 86_400_000;
-
-async function firstRunOf(client: Client, scheduleId: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const { info } = await client.schedule.getHandle(scheduleId).describe();
-    const run = info.recentActions[0]?.action.workflow.workflowId;
-    if (run) return run;
-    await sleep(200);
-  }
-  throw new Error(`schedule ${scheduleId} started no run`);
-}
 
 describe('last contact report', () => {
   let vco: VelocloudSandbox;

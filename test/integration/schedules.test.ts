@@ -1,18 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@temporalio/client';
 import { applySchedules, scheduleDefinitions } from '../../clients/temporal/schedules';
 import { ensureSearchAttributes } from '../../clients/temporal/connection';
-import { recordHistory, startTestWorker, type TestWorker } from '../support/temporal';
-
-async function firstRunOf(client: Client, scheduleId: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const { info } = await client.schedule.getHandle(scheduleId).describe();
-    const run = info.recentActions[0]?.action.workflow.workflowId;
-    if (run) return run;
-    await sleep(200);
-  }
-  throw new Error(`schedule ${scheduleId} started no run`);
-}
+import { firstRunOf, recordHistory, startTestWorker, type TestWorker } from '../support/temporal';
 
 describe('schedules', () => {
   let env: TestWorker;

@@ -3,6 +3,7 @@
  * own task queue, and recording of histories for the replay run.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -96,6 +97,17 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
       await client.connection.close();
     },
   };
+}
+
+/** The workflow id of the first run a schedule started (after a trigger). */
+export async function firstRunOf(client: Client, scheduleId: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const { info } = await client.schedule.getHandle(scheduleId).describe();
+    const run = info.recentActions[0]?.action.workflow.workflowId;
+    if (run) return run;
+    await sleep(200);
+  }
+  throw new Error(`schedule ${scheduleId} started no run`);
 }
 
 /** Saves a finished workflow's history where the replay run (npm test's second step) picks it up. */

@@ -1,6 +1,6 @@
-import { ExternalCallError } from '../../clients/errors';
 import { T7Client, topPrediction, type PredictionResult, type T7ClientOptions } from '../../clients/t7';
 import { NEXT_ACTIONS, startT7Sandbox, type T7Sandbox } from '../../sandbox/t7';
+import { failure } from '../support/errors';
 
 const TOKEN = 't7-token-5d2c81';
 
@@ -11,16 +11,6 @@ function client(options: T7ClientOptions = {}, token = TOKEN): T7Client {
   const c = new T7Client({ baseUrl: sandbox.url, token }, options);
   clients.push(c);
   return c;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ExternalCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ExternalCallError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const RANKED = [

@@ -1,6 +1,7 @@
 import { ExternalCallError } from '../../clients/errors';
 import { VelocloudClient, VelocloudClients, type VelocloudCallEvent, type VelocloudClientOptions } from '../../clients/velocloud';
 import { generateFleet, startVelocloudSandbox, type FleetEdge, type VelocloudSandbox } from '../../sandbox/velocloud';
+import { failure } from '../support/errors';
 
 const NOW = new Date('2026-11-28T07:41:26.000Z');
 const fleet = generateFleet({ seed: 11, hosts: ['vco.test'], enterprisesPerHost: 3, edgesPerEnterprise: 12, faultyShare: 0.3, now: NOW });
@@ -13,16 +14,6 @@ function newClient(options: VelocloudClientOptions = {}, password?: string): Vel
   const client = new VelocloudClient(password ? { ...host, password } : host, { timeoutMs: 5_000, ...options });
   clients.push(client);
   return client;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ExternalCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ExternalCallError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 function edgesWhere(match: (edge: FleetEdge) => boolean): FleetEdge[] {
