@@ -179,6 +179,9 @@ const envSchema = z.object({
     }),
 });
 
+/** Every environment variable the engine reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });

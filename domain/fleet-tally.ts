@@ -3,7 +3,7 @@
  * the faulty edges, and the edges that could not be fetched. Compact and JSON-safe, because it
  * travels between child workflows, across continue-as-new, and ends in the cycle's result.
  */
-import { displayEnterprise, edgeKey, faultReasons, isCountedLink, isFaulty, isOutage, type EdgeRef, type EdgeSummary } from './edges';
+import { displayEnterprise, faultReasons, isCountedLink, isFaulty, isOutage, type EdgeRef, type EdgeSummary } from './edges';
 
 export interface FaultyEdge extends EdgeRef {
   enterpriseName: string;
@@ -98,8 +98,4 @@ export function stateCounts(counts: Record<string, number>): StateCount[] {
       return { host, enterprise, state, count };
     })
     .sort((a, b) => a.host.localeCompare(b.host) || a.enterprise.localeCompare(b.enterprise) || a.state.localeCompare(b.state));
-}
-
-export function faultyKeys(tally: FleetTally): string[] {
-  return tally.faulty.map(edgeKey);
 }

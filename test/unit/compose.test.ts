@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig, SECRET_VARIABLES } from '../../config';
+import { CONFIG_VARIABLES, loadConfig, SECRET_VARIABLES } from '../../config';
 import { ROOT } from '../support/paths';
 
 type Environment = Record<string, string | number | boolean | null>;
@@ -36,17 +36,7 @@ const service = (name: string): Service => {
   return found;
 };
 
-/** Every variable config/index.ts reads (the same scan as test/unit/env-example.test.ts). */
-const configSource = readFileSync(join(ROOT, 'config', 'index.ts'), 'utf8');
-const configVariables = [
-  ...new Set(
-    [
-      ...[...configSource.matchAll(/\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b/g)].map((m) => m[1] as string),
-      // One-word names such as TIMEZONE, as keys of the environment schema.
-      ...[...configSource.matchAll(/^ {2}([A-Z][A-Z0-9_]*): /gm)].map((m) => m[1] as string),
-    ].filter((name) => !['SECRET_VARIABLES', 'MAX_FAULTY_IN_SUMMARY'].includes(name)),
-  ),
-].sort();
+const configVariables = [...CONFIG_VARIABLES].sort();
 
 /** Compose's `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `${VAR:?message}` against `env`. */
 export function interpolate(value: string, env: Record<string, string>): string {
