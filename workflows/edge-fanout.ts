@@ -24,6 +24,8 @@ export interface FanOutOptions {
   chunkSize?: number;
   /** Child workflows running at once. */
   maxChildren?: number;
+  /** History length past which the parent continues as new (tests lower it to exercise that path). */
+  historyLimit?: number;
 }
 
 export interface FanOutProgress {
@@ -42,7 +44,7 @@ export interface EdgeChunkInput {
 export const DEFAULT_CHUNK_SIZE = 250;
 export const DEFAULT_MAX_CHILDREN = 8;
 /** Continue as new well before Temporal's 10,240-event warning. */
-const PARENT_HISTORY_LIMIT = 4_000;
+export const DEFAULT_HISTORY_LIMIT = 4_000;
 
 const { listEdges } = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
@@ -95,6 +97,7 @@ export async function fanOutOverFleet(
 ): Promise<FanOutProgress> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const maxChildren = options.maxChildren ?? DEFAULT_MAX_CHILDREN;
+  const historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   let state = progress;
   if (!state) {
     const groups = await listEdges();
@@ -109,24 +112,29 @@ export async function fanOutOverFleet(
   const { workflowId } = workflowInfo();
   const running = new Map<number, Promise<void>>();
   const start = (index: number) => {
+    const groups = state.chunks[index] as EdgeGroup[];
     const child = executeChild(edgeStatusChunkWorkflow, {
       workflowId: `${workflowId}-chunk-${index}`,
-      args: [{ groups: state.chunks[index] as EdgeGroup[], purpose }],
-    }).then((tally) => {
-      mergeTally(state.tally, tally);
-      running.delete(index);
-    });
-    running.set(index, child);
+      args: [{ groups, purpose }],
+    }).then(
+      (tally) => mergeTally(state.tally, tally),
+      // A chunk that failed as a whole costs its edges, not the cycle.
+      (error: Error) => {
+        for (const group of groups) {
+          for (const edgeId of group.edgeIds) {
+            addFailure(state.tally, { host: group.host, enterpriseId: group.enterpriseId, edgeId }, `chunk ${index} failed: ${error.message}`);
+          }
+        }
+      },
+    );
+    running.set(index, child.finally(() => running.delete(index)));
   };
 
+  let startedInThisRun = 0;
   while (state.nextChunk < state.chunks.length || running.size) {
-    const tooLong = workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > PARENT_HISTORY_LIMIT;
-    while (!tooLong && running.size < maxChildren && state.nextChunk < state.chunks.length) {
-      start(state.nextChunk);
-      state.nextChunk += 1;
-    }
-    if (!running.size) break;
-    await Promise.race(running.values());
+    // Every run starts at least one chunk, so a low limit still makes progress.
+    const tooLong =
+      startedInThisRun > 0 && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit);
     if (tooLong) {
       // Let the children in flight finish, then carry on in a fresh history.
       await Promise.all(running.values());
@@ -134,7 +142,14 @@ export async function fanOutOverFleet(
         log.info('continuing as new', { nextChunk: state.nextChunk, chunks: state.chunks.length });
         await continueAsNew(...resume(state));
       }
+      break;
     }
+    while (running.size < maxChildren && state.nextChunk < state.chunks.length) {
+      start(state.nextChunk);
+      state.nextChunk += 1;
+      startedInThisRun += 1;
+    }
+    await Promise.race(running.values());
   }
   return state;
 }

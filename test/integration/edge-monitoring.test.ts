@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CycleSummary } from '../../domain/cycle-summary';
+import type { EdgeMonitoringInput } from '../../workflows/edge-monitoring';
 import { displayEnterprise, isFaulty } from '../../domain/edges';
 import { worstEdges } from '../../domain/edge-report';
 import { startSandboxes, type SandboxSet } from '../../sandbox';
@@ -56,13 +57,13 @@ describe('P1 edge status monitoring', () => {
   let sandboxes: SandboxSet;
   let worker: TestWorker;
 
-  const runCycle = async (name: string) => {
+  const runCycle = async (name: string, options: EdgeMonitoringInput = { chunkSize: 50, maxChildren: 2 }) => {
     const workflowId = `edge-monitoring-${name}-${randomUUID()}`;
     for (const s of sandboxes.velocloud.sandboxes) s.resetStats();
     const summary: CycleSummary = await worker.client.workflow.execute('edgeMonitoringCycleWorkflow', {
       taskQueue: worker.taskQueue,
       workflowId,
-      args: [{ chunkSize: 50, maxChildren: 2 }],
+      args: [options],
     });
     return { summary, workflowId };
   };
@@ -103,6 +104,21 @@ describe('P1 edge status monitoring', () => {
 
     await recordHistory(worker.client, workflowId, 'edge-monitoring-cycle');
     await recordHistory(worker.client, `${workflowId}-chunk-0`, 'edge-status-chunk');
+  });
+
+  it('continues as new when its history grows, and still fetches every edge exactly once', async () => {
+    const { summary, workflowId } = await runCycle('continued', { chunkSize: 20, maxChildren: 2, historyLimit: 40 });
+    expect(summary).toMatchObject({ listed: EDGES, processed: EDGES, failed: 0 });
+    for (const sandbox of sandboxes.velocloud.sandboxes) {
+      expect(sandbox.edgeFetches.size).toBe(sandbox.fleetTruth().edges.length);
+      expect([...sandbox.edgeFetches.values()].every((n) => n === 1)).toBe(true);
+    }
+    const runs = [];
+    for await (const run of worker.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run);
+    expect(runs.length).toBeGreaterThan(2);
+    const continued = runs.filter((r) => r.status.name === 'CONTINUED_AS_NEW');
+    expect(continued).toHaveLength(runs.length - 1);
+    await recordHistory(worker.client, workflowId, 'edge-monitoring-continued-first-run', continued.at(-1)!.runId);
   });
 
   it('moves the gauges after a state change and another cycle, identically on a second worker', async () => {

@@ -6,12 +6,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { replayFiles } from '../../clients/temporal/replay-cli';
 import { COMMITTED_HISTORIES, ROOT } from '../support/paths';
 
 const CLI = join(ROOT, 'dist', 'clients', 'temporal', 'replay-cli.js');
 const REPORTER = join(COMMITTED_HISTORIES, 'outageReporterWorkflow.json');
 const CYCLE = join(COMMITTED_HISTORIES, 'edgeMonitoringCycleWorkflow.json');
+
+// The non-determinism the test provokes is expected; keep the worker's own warnings out of the output.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 describe('replay CLI', () => {
   let dir: string;

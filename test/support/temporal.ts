@@ -111,8 +111,8 @@ export async function firstRunOf(client: Client, scheduleId: string): Promise<st
 }
 
 /** Saves a finished workflow's history where the replay run (npm test's second step) picks it up. */
-export async function recordHistory(client: Client, workflowId: string, name: string): Promise<string> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+export async function recordHistory(client: Client, workflowId: string, name: string, runId?: string): Promise<string> {
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   mkdirSync(recordedHistoriesDir(), { recursive: true });
   const json = historyToJSON(history);
   writeFileSync(join(recordedHistoriesDir(), `${name}.json`), json);
