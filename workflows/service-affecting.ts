@@ -4,13 +4,25 @@
  *   schedule ──▶ serviceAffectingMonitorWorkflow ──▶ scanDeviceLinks (one activity per monitored device)
  *                 └─ per trouble, one after another per device ──▶ service-affecting-<serial>-<if>-<trouble>
  *   trouble workflow: find the VAS ticket naming it ▶ create (look first) ▶ append note (look first) ▶ Slack
- *                     dry run: e-mail the would-be ticket and note instead
+ *                     dry run: e-mail the would-be ticket and note instead, then hold the trouble's
+ *                     id for a day so later scans do not e-mail the same trouble every interval
  *
  * The troubles of one device run one after another, so two of them never both take a fresh ticket
  * for their own; the workflow id per trouble keeps two scans from working the same trouble at once.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ActivityFailure, ChildWorkflowFailure, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ChildWorkflowFailure,
+  executeChild,
+  log,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  sleep,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DeviceScan, MonitoredEdge } from '../activities/service-affecting';
 import { troubleWorkflowId, type TroubleReport } from '../domain/service-affecting';
@@ -18,6 +30,10 @@ import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/sea
 import { mapWithConcurrency } from '../domain/concurrency';
 
 const DEVICES_AT_ONCE = 20;
+/** In a dry run nothing is written to Bruin to remember a trouble by; its workflow stays open this long instead. */
+export const DRY_RUN_HOLD = '24h';
+/** Histories recorded before the dry-run hold replay without it. */
+const DRY_RUN_HOLD_PATCH = 'dry-run-hold';
 
 const { listServiceAffectingDevices, scanDeviceLinks } = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
@@ -51,7 +67,7 @@ export type TroubleOutcome =
   | { outcome: 'ticketed'; ticketId: number; created: boolean; noteAppended: boolean }
   | { outcome: 'dry-run' };
 
-export type DeviceOutcome = 'healthy' | 'scan-failed' | 'test-enterprise' | TroubleOutcome['outcome'] | 'failed';
+export type DeviceOutcome = 'healthy' | 'scan-failed' | 'test-enterprise' | TroubleOutcome['outcome'] | 'dry-run-already-sent' | 'failed';
 
 export interface ServiceAffectingResult {
   devices: number;
@@ -66,6 +82,7 @@ export async function serviceAffectingTroubleWorkflow(input: TroubleInput): Prom
   if (lookup.notedIn !== undefined) return { outcome: 'already-ticketed', ticketId: lookup.notedIn };
   if (input.dryRun) {
     await emailTroubleDryRun({ report, runId: workflowInfo().runId });
+    if (patched(DRY_RUN_HOLD_PATCH)) await sleep(DRY_RUN_HOLD);
     return { outcome: 'dry-run' };
   }
   const { ticketId, created } = await createTroubleTicket({ report, knownTicketIds: lookup.openTicketIds });
@@ -90,18 +107,34 @@ function troubleReports(scan: DeviceScan & { clientId: number }): TroubleReport[
 }
 
 async function workTrouble(report: TroubleReport, dryRun: boolean): Promise<DeviceOutcome> {
+  const options = {
+    workflowId: troubleWorkflowId(report.serial, report.trouble),
+    args: [{ report, dryRun }] as [TroubleInput],
+    typedSearchAttributes: [
+      { key: EdgeSerial, value: report.serial },
+      { key: VcoHost, value: report.host },
+      { key: Enterprise, value: report.enterpriseName },
+      { key: Process, value: PROCESS.serviceAffecting },
+    ],
+    staticSummary: `${report.trouble.kind} on ${report.trouble.interface} of ${report.edgeName} (${report.serial})`,
+  };
+  if (dryRun && patched(DRY_RUN_HOLD_PATCH)) {
+    // The trouble workflow e-mails, then holds its id for DRY_RUN_HOLD: a scan meanwhile finds it
+    // running. Its own id, so switching to production is not held up by a dry run.
+    try {
+      await startChild(serviceAffectingTroubleWorkflow, {
+        ...options,
+        workflowId: `dry-run-${options.workflowId}`,
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+      return 'dry-run';
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return 'dry-run-already-sent';
+      throw error;
+    }
+  }
   try {
-    const result = await executeChild(serviceAffectingTroubleWorkflow, {
-      workflowId: troubleWorkflowId(report.serial, report.trouble),
-      args: [{ report, dryRun }],
-      typedSearchAttributes: [
-        { key: EdgeSerial, value: report.serial },
-        { key: VcoHost, value: report.host },
-        { key: Enterprise, value: report.enterpriseName },
-        { key: Process, value: PROCESS.serviceAffecting },
-      ],
-      staticSummary: `${report.trouble.kind} on ${report.trouble.interface} of ${report.edgeName} (${report.serial})`,
-    });
+    const result = await executeChild(serviceAffectingTroubleWorkflow, options);
     return result.outcome;
   } catch (error) {
     // Already running (a scan still busy with it) or out of retries: the next scan looks again.

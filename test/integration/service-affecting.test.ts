@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { noteNamesTrouble } from '../../domain/service-affecting';
+import { noteNamesTrouble, troubleWorkflowId } from '../../domain/service-affecting';
 import type { ServiceAffectingResult, TroubleOutcome } from '../../workflows/service-affecting';
 import { startCrashingWorker } from '../support/crash';
 import { startMonitoredFleet, type MonitoredFleet } from '../support/monitored-fleet';
@@ -113,6 +113,14 @@ describe('service affecting monitor (dry run)', () => {
       expect(mail!.text).toContain('Contact (site): Site Manager <site@example.com>');
       expect(mail!.text).toContain('#*Automation Engine*#\nEdge Name: ');
       expect(mail!.text).toContain('Output: 121 ms');
+
+      // The trouble lasts: the next scan knows it was e-mailed and sends nothing more.
+      expect(await scan(env.client, env.taskQueue)).toMatchObject({ outcomes: { 'dry-run-already-sent': 1 } });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(fleet.smtp.messages()).toHaveLength(1);
+      const held = env.client.workflow.getHandle(`dry-run-${troubleWorkflowId(edge.serialNumber, { kind: 'Latency', interface: 'GE1' })}`);
+      expect((await held.describe()).status.name).toBe('RUNNING');
+      await held.terminate('test over');
     } finally {
       await env.stop();
       fleet.vco.setLink(edge.id, 'GE1', { bestLatencyMsTx: 20 });
