@@ -15,6 +15,7 @@ import type { Activities } from '../activities';
 import type { TriagePlan, TriageTicket } from '../activities/triage';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
 import { mapWithConcurrency } from '../domain/concurrency';
+import { dryRunHeld, holdAfterDryRun, startDryRunChild, type DryRunStart } from './dry-run';
 
 const TICKETS_AT_ONCE = 5;
 
@@ -51,6 +52,8 @@ export interface OutageTriageResult {
   firstNotes: number;
   eventNotes: number;
   failed: number;
+  /** Dry run: tickets whose triage was started (and e-mailed), or e-mailed within the last day. */
+  dryRun?: { started: number; alreadySent: number };
 }
 
 export function triageWorkflowId(ticketId: number): string {
@@ -65,6 +68,7 @@ export async function outageTriageTicketWorkflow(input: TriageTicketInput): Prom
   const about = { ticketId: ticket.ticketId, serial: ticket.serial, edgeName: plan.edgeName };
   if (input.dryRun) {
     await emailTriageDryRun({ ...about, notes: plan.notes, runId: workflowInfo().runId });
+    await holdAfterDryRun();
     return { step: plan.step, notes: plan.notes.length };
   }
   for (const note of plan.notes) {
@@ -74,19 +78,21 @@ export async function outageTriageTicketWorkflow(input: TriageTicketInput): Prom
   return { step: plan.step, notes: plan.notes.length };
 }
 
-async function triageTicket(ticket: TriageTicket, dryRun: boolean): Promise<TriageTicketResult | undefined> {
+async function triageTicket(ticket: TriageTicket, dryRun: boolean): Promise<TriageTicketResult | DryRunStart | undefined> {
+  const options = {
+    workflowId: triageWorkflowId(ticket.ticketId),
+    args: [{ ticket, dryRun }] as [TriageTicketInput],
+    typedSearchAttributes: [
+      { key: EdgeSerial, value: ticket.serial },
+      { key: VcoHost, value: ticket.host },
+      { key: Enterprise, value: ticket.enterpriseName },
+      { key: Process, value: PROCESS.triage },
+    ],
+    staticSummary: `Triage of VOO ticket ${ticket.ticketId} (${ticket.serial})`,
+  };
+  if (dryRun && dryRunHeld()) return startDryRunChild(outageTriageTicketWorkflow, options);
   try {
-    return await executeChild(outageTriageTicketWorkflow, {
-      workflowId: triageWorkflowId(ticket.ticketId),
-      args: [{ ticket, dryRun }],
-      typedSearchAttributes: [
-        { key: EdgeSerial, value: ticket.serial },
-        { key: VcoHost, value: ticket.host },
-        { key: Enterprise, value: ticket.enterpriseName },
-        { key: Process, value: PROCESS.triage },
-      ],
-      staticSummary: `Triage of VOO ticket ${ticket.ticketId} (${ticket.serial})`,
-    });
+    return await executeChild(outageTriageTicketWorkflow, options);
   } catch (error) {
     if (!(error instanceof ChildWorkflowFailure) && !(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     log.warn('ticket not triaged this run', { ticketId: ticket.ticketId, error: error.message });
@@ -98,11 +104,20 @@ async function triageTicket(ticket: TriageTicket, dryRun: boolean): Promise<Tria
 export async function outageTriageWorkflow(): Promise<OutageTriageResult> {
   const { dryRun, tickets } = await findTriageTickets();
   const results = await mapWithConcurrency(tickets, TICKETS_AT_ONCE, (ticket) => triageTicket(ticket, dryRun));
-  const count = (step: TriagePlan['step']) => results.filter((r) => r?.step === step && r.notes > 0).length;
+  const worked = results.filter((r): r is TriageTicketResult => typeof r === 'object');
+  const count = (step: TriagePlan['step']) => worked.filter((r) => r.step === step && r.notes > 0).length;
   return {
     tickets: tickets.length,
     firstNotes: count('first-note'),
     eventNotes: count('events'),
     failed: results.filter((r) => r === undefined).length,
+    ...(dryRun
+      ? {
+          dryRun: {
+            started: results.filter((r) => r === 'dry-run-started').length,
+            alreadySent: results.filter((r) => r === 'dry-run-already-sent').length,
+          },
+        }
+      : {}),
   };
 }

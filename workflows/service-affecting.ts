@@ -16,11 +16,7 @@ import {
   ChildWorkflowFailure,
   executeChild,
   log,
-  ParentClosePolicy,
-  patched,
   proxyActivities,
-  sleep,
-  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -28,12 +24,9 @@ import type { DeviceScan, MonitoredEdge } from '../activities/service-affecting'
 import { troubleWorkflowId, type TroubleReport } from '../domain/service-affecting';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
 import { mapWithConcurrency } from '../domain/concurrency';
+import { dryRunHeld, holdAfterDryRun, startDryRunChild } from './dry-run';
 
 const DEVICES_AT_ONCE = 20;
-/** In a dry run nothing is written to Bruin to remember a trouble by; its workflow stays open this long instead. */
-export const DRY_RUN_HOLD = '24h';
-/** Histories recorded before the dry-run hold replay without it. */
-const DRY_RUN_HOLD_PATCH = 'dry-run-hold';
 
 const { listServiceAffectingDevices, scanDeviceLinks } = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
@@ -82,7 +75,7 @@ export async function serviceAffectingTroubleWorkflow(input: TroubleInput): Prom
   if (lookup.notedIn !== undefined) return { outcome: 'already-ticketed', ticketId: lookup.notedIn };
   if (input.dryRun) {
     await emailTroubleDryRun({ report, runId: workflowInfo().runId });
-    if (patched(DRY_RUN_HOLD_PATCH)) await sleep(DRY_RUN_HOLD);
+    await holdAfterDryRun();
     return { outcome: 'dry-run' };
   }
   const { ticketId, created } = await createTroubleTicket({ report, knownTicketIds: lookup.openTicketIds });
@@ -118,20 +111,8 @@ async function workTrouble(report: TroubleReport, dryRun: boolean): Promise<Devi
     ],
     staticSummary: `${report.trouble.kind} on ${report.trouble.interface} of ${report.edgeName} (${report.serial})`,
   };
-  if (dryRun && patched(DRY_RUN_HOLD_PATCH)) {
-    // The trouble workflow e-mails, then holds its id for DRY_RUN_HOLD: a scan meanwhile finds it
-    // running. Its own id, so switching to production is not held up by a dry run.
-    try {
-      await startChild(serviceAffectingTroubleWorkflow, {
-        ...options,
-        workflowId: `dry-run-${options.workflowId}`,
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      });
-      return 'dry-run';
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return 'dry-run-already-sent';
-      throw error;
-    }
+  if (dryRun && dryRunHeld()) {
+    return (await startDryRunChild(serviceAffectingTroubleWorkflow, options)) === 'dry-run-started' ? 'dry-run' : 'dry-run-already-sent';
   }
   try {
     const result = await executeChild(serviceAffectingTroubleWorkflow, options);

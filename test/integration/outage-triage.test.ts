@@ -129,12 +129,18 @@ describe('outage ticket triage (dry run)', () => {
     const ticketId = seedOutageTicket();
     const env = await startTestWorker({ env: fleet.env([edge], { AUTOMATION_MODE: 'dry-run' }) });
     try {
-      expect(await triage(env.client, env.taskQueue)).toMatchObject({ firstNotes: 1 });
+      expect(await triage(env.client, env.taskQueue)).toMatchObject({ dryRun: { started: 1, alreadySent: 0 } });
       expect(fleet.bruin.ticket(ticketId)!.notes).toEqual([]);
       const [mail] = await fleet.smtp.waitForMessages(1, 10_000);
       expect(mail!.subject).toBe(`[DRY RUN] Outage triage of ticket ${ticketId}: ${edge.name} (${edge.serialNumber})`);
       expect(mail!.text).toContain('#*Automation Engine*#\nTriage (VeloCloud)');
       expect(fleet.slack.messages()).toEqual([]);
+
+      // Nothing was written to Bruin, yet the next run knows the note went out and sends nothing more.
+      expect(await triage(env.client, env.taskQueue)).toMatchObject({ dryRun: { started: 0, alreadySent: 1 } });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(fleet.smtp.messages()).toHaveLength(1);
+      await env.client.workflow.getHandle(`dry-run-outage-triage-${ticketId}`).terminate('test over');
     } finally {
       await env.stop();
     }
