@@ -23,13 +23,14 @@ export default async function globalSetup(): Promise<void> {
   const dir = join(TEST_DATA, `run-${Date.now()}-${process.pid}`);
   mkdirSync(join(dir, 'histories'), { recursive: true });
   const [server, bundle] = await Promise.all([
-    startDevServer({ headless: true, logFile: join(dir, 'temporal-server.log') }),
+    startDevServer({ logFile: join(dir, 'temporal-server.log') }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
   ]);
   writeFileSync(join(dir, 'workflow-bundle.js'), bundle.code);
   writeFileSync(LAST_RUN_MARKER, dir);
   globalThis.__TEMPORAL_DEV_SERVER__ = server;
   process.env.TEMPORAL_TEST_ADDRESS = server.address;
+  process.env.TEMPORAL_TEST_UI_URL = server.uiUrl;
   process.env.TEST_RUN_DIR = dir;
 }
 
