@@ -5,7 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
-import { clientIdOf, edgeKey, faultReasons, type EdgeSummary } from '../domain/edges';
+import { clientIdOf, edgeIdentity, edgeKey, faultReasons, type EdgeSummary } from '../domain/edges';
 import { outageReportEmail, type OutageEntry } from '../domain/outage-report';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
 import { createNotifier, portalUrls, reportEmail } from './notify';
@@ -73,14 +73,7 @@ export function createOutageActivities(deps: ActivityDeps) {
       const detectedAt = new Date().toISOString();
       for (const edge of edges) {
         const input: QuarantineInput = {
-          edge: {
-            host: edge.host,
-            enterpriseId: edge.enterpriseId,
-            edgeId: edge.edgeId,
-            enterpriseName: edge.enterpriseName,
-            name: edge.name,
-            serial: edge.serial,
-          },
+          edge: edgeIdentity(edge),
           detectedAt,
           reasons: faultReasons(edge),
           quarantineMs: config.schedule.outageQuarantine,

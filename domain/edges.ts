@@ -34,6 +34,14 @@ export interface EdgeCondition {
   links: readonly Pick<LinkSummary, 'interface' | 'state' | 'backupState'>[];
 }
 
+/** What names an edge for people and tickets, besides where it lives. */
+export type EdgeIdentity = EdgeRef & Pick<EdgeSummary, 'enterpriseName' | 'name' | 'serial'>;
+
+export function edgeIdentity(edge: EdgeSummary): EdgeIdentity {
+  const { host, enterpriseId, edgeId, enterpriseName, name, serial } = edge;
+  return { host, enterpriseId, edgeId, enterpriseName, name, serial };
+}
+
 export const CONNECTED = 'CONNECTED';
 export const OFFLINE = 'OFFLINE';
 export const DISCONNECTED = 'DISCONNECTED';

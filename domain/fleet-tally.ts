@@ -3,12 +3,9 @@
  * the faulty edges, and the edges that could not be fetched. Compact and JSON-safe, because it
  * travels between child workflows, across continue-as-new, and ends in the cycle's result.
  */
-import { displayEnterprise, faultReasons, isCountedLink, isFaulty, isOutage, type EdgeRef, type EdgeSummary } from './edges';
+import { displayEnterprise, edgeIdentity, faultReasons, isCountedLink, isFaulty, isOutage, type EdgeIdentity, type EdgeRef, type EdgeSummary } from './edges';
 
-export interface FaultyEdge extends EdgeRef {
-  enterpriseName: string;
-  name: string;
-  serial: string;
+export interface FaultyEdge extends EdgeIdentity {
   state: string;
   reasons: string[];
   /** The P2 definition holds too (OFFLINE, or a counted link DISCONNECTED). */
@@ -54,12 +51,7 @@ function bump(counts: Record<string, number>, key: string, by = 1): void {
 
 export function toFaultyEdge(edge: EdgeSummary): FaultyEdge {
   return {
-    host: edge.host,
-    enterpriseId: edge.enterpriseId,
-    edgeId: edge.edgeId,
-    enterpriseName: edge.enterpriseName,
-    name: edge.name,
-    serial: edge.serial,
+    ...edgeIdentity(edge),
     state: edge.state,
     reasons: faultReasons(edge),
     outage: isOutage(edge),

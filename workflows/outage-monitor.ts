@@ -20,13 +20,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { EdgeRef } from '../domain/edges';
+import type { EdgeIdentity } from '../domain/edges';
 import { isOutage, isTestEnterprise } from '../domain/edges';
 import type { OutageEntry } from '../domain/outage-report';
 import { fanOutOverFleet, type FanOutOptions, type FanOutProgress } from './edge-fanout';
 
 export interface QuarantineInput {
-  edge: EdgeRef & { enterpriseName: string; name: string; serial: string };
+  edge: EdgeIdentity;
   /** First detection, ISO. */
   detectedAt: string;
   reasons: string[];

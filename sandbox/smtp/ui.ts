@@ -3,30 +3,11 @@
  * shown in a sandboxed iframe (escaped into `srcdoc`) so it renders without running anything.
  */
 import { escapeHtml } from '../../domain/notification-format';
+import { sandboxPage } from '../ui-page';
 import type { ReceivedEmail } from './smtp-sandbox';
 
 export function renderMailboxPage(newestFirst: readonly ReceivedEmail[]): string {
-  const items = newestFirst.map(renderEmail).join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="refresh" content="10">
-<title>SMTP sandbox</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}
-article{border:1px solid #ddd;border-radius:6px;padding:.75rem 1rem;margin:.75rem 0}
-header{color:#555;font-size:.85rem}
-pre{white-space:pre-wrap;word-break:break-word;margin:.5rem 0}
-iframe{width:100%;height:20rem;border:1px solid #eee}
-</style>
-</head>
-<body>
-<h1>SMTP sandbox</h1>
-<p>${newestFirst.length} message(s).</p>
-${items || '<p>No messages yet.</p>'}
-</body>
-</html>`;
+  return sandboxPage('SMTP sandbox', `${newestFirst.length} message(s).`, newestFirst.map(renderEmail));
 }
 
 function renderEmail(email: ReceivedEmail): string {
