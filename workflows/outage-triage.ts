@@ -15,6 +15,7 @@ import type { Activities } from '../activities';
 import type { TriagePlan, TriageTicket } from '../activities/triage';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
 import { mapWithConcurrency } from '../domain/concurrency';
+import { BRUIN_WRITE, NOTIFY } from './activity-options';
 import { dryRunHeld, holdAfterDryRun, startDryRunChild, type DryRunStart } from './dry-run';
 
 const TICKETS_AT_ONCE = 5;
@@ -25,16 +26,8 @@ const { findTriageTickets, planTriage } = proxyActivities<Activities>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 5 },
 });
 
-const { appendTriageNote } = proxyActivities<Activities>({
-  startToCloseTimeout: '1m',
-  heartbeatTimeout: '10s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
-});
-
-const { postTriageToSlack, emailTriageDryRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
-});
+const { appendTriageNote } = proxyActivities<Activities>(BRUIN_WRITE);
+const { postTriageToSlack, emailTriageDryRun } = proxyActivities<Activities>(NOTIFY);
 
 export interface TriageTicketInput {
   ticket: TriageTicket;

@@ -24,6 +24,7 @@ import type { DeviceScan, MonitoredEdge } from '../activities/service-affecting'
 import { troubleWorkflowId, type TroubleReport } from '../domain/service-affecting';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
 import { mapWithConcurrency } from '../domain/concurrency';
+import { BRUIN_WRITE, NOTIFY } from './activity-options';
 import { dryRunHeld, holdAfterDryRun, startDryRunChild } from './dry-run';
 
 const DEVICES_AT_ONCE = 20;
@@ -38,17 +39,8 @@ const { findTroubleTicket } = proxyActivities<Activities>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
 });
 
-// A short heartbeat timeout: a worker that dies mid-write is noticed in seconds, and the retry's look-before-write finds its work.
-const { createTroubleTicket, appendTroubleNote } = proxyActivities<Activities>({
-  startToCloseTimeout: '1m',
-  heartbeatTimeout: '10s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
-});
-
-const { postTroubleToSlack, emailTroubleDryRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
-});
+const { createTroubleTicket, appendTroubleNote } = proxyActivities<Activities>(BRUIN_WRITE);
+const { postTroubleToSlack, emailTroubleDryRun } = proxyActivities<Activities>(NOTIFY);
 
 export interface TroubleInput {
   report: TroubleReport;
