@@ -125,15 +125,20 @@ export const enterpriseEventsSchema: z.ZodType<VelocloudEvent[]> = z
   })
   .transform((page) => page.data);
 
+/** The edge and enterprise fields both batch calls carry on every row. */
+const edgeOfRowFields = {
+  enterpriseId: id,
+  enterpriseName: text,
+  edgeId: id,
+  edgeName: text,
+  edgeState: state,
+  edgeSerialNumber: text,
+};
+
 export const edgeLinkStatusSchema: z.ZodType<VelocloudEdgeLinkStatus[]> = z.array(
   z
     .object({
-      enterpriseId: id,
-      enterpriseName: text,
-      edgeId: id,
-      edgeName: text,
-      edgeState: state,
-      edgeSerialNumber: text,
+      ...edgeOfRowFields,
       edgeModelNumber: text,
       edgeLastContact: vcoDate,
       linkId: id.nullish(),
@@ -154,15 +159,7 @@ export const aggregateLinkMetricsSchema: z.ZodType<VelocloudAggregateLinkMetrics
   z
     .object({
       ...metricFields,
-      link: z.object({
-        ...linkFields,
-        enterpriseId: id,
-        enterpriseName: text,
-        edgeId: id,
-        edgeName: text,
-        edgeState: state,
-        edgeSerialNumber: text,
-      }),
+      link: z.object({ ...linkFields, ...edgeOfRowFields }),
     })
     .transform(({ link, ...metrics }) => ({ ...metrics, ...link })),
 );

@@ -75,14 +75,18 @@ export interface EnterpriseEventsQuery {
   limit?: number;
 }
 
-/** One row of the batch link status: a link with its edge and enterprise, or an edge without links. */
-export interface VelocloudEdgeLinkStatus {
+/** The edge and enterprise a batch row belongs to. */
+export interface VelocloudEdgeOfRow {
   enterpriseId: number;
   enterpriseName: string;
   edgeId: number;
   edgeName: string;
   edgeState: string;
   edgeSerialNumber: string;
+}
+
+/** One row of the batch link status: a link with its edge and enterprise, or an edge without links. */
+export interface VelocloudEdgeLinkStatus extends VelocloudEdgeOfRow {
   edgeModelNumber: string;
   edgeLastContact: string | null;
   /** null when the edge has no links (e.g. never activated). */
@@ -90,14 +94,7 @@ export interface VelocloudEdgeLinkStatus {
 }
 
 /** One row of the batch link metrics: a link's metrics with the edge and enterprise it belongs to. */
-export interface VelocloudAggregateLinkMetrics extends VelocloudLinkMetrics {
-  enterpriseId: number;
-  enterpriseName: string;
-  edgeId: number;
-  edgeName: string;
-  edgeState: string;
-  edgeSerialNumber: string;
-}
+export interface VelocloudAggregateLinkMetrics extends VelocloudLinkMetrics, VelocloudEdgeOfRow {}
 
 export type VelocloudCallOutcome = 'ok' | 'retryable' | 'rate-limited' | 'non-retryable';
 

@@ -4,7 +4,7 @@
  * fleet's troubles are the ones the generator chose, not accidents of the dice.
  */
 import type { SeededRandom } from '../random';
-import { NEVER_CONTACTED, type FleetEdge, type FleetEvent, type FleetLink } from './fleet-model';
+import { NEVER_CONTACTED, type FleetEdge, type FleetEvent, type FleetLink, type FleetLinkMetrics } from './fleet-model';
 
 const WIRED_ISPS = ['Comcast Business', 'AT&T', 'Spectrum', 'CenturyLink', 'Frontier', 'Cox Business', 'Windstream'];
 const WIRELESS_ISPS = ['Verizon Wireless', 'AT&T Mobility', 'T-Mobile'];
@@ -57,17 +57,7 @@ export function generateLink(
   };
 }
 
-type Metrics = Pick<
-  FleetLink,
-  | 'bestLatencyMsRx'
-  | 'bestLatencyMsTx'
-  | 'bestLossPctRx'
-  | 'bestLossPctTx'
-  | 'bestJitterMsRx'
-  | 'bestJitterMsTx'
-  | 'bytesRx'
-  | 'bytesTx'
->;
+type Metrics = FleetLinkMetrics;
 
 function silentMetrics(): Metrics {
   return { bestLatencyMsRx: 0, bestLatencyMsTx: 0, bestLossPctRx: 0, bestLossPctTx: 0, bestJitterMsRx: 0, bestJitterMsTx: 0, bytesRx: 0, bytesTx: 0 };

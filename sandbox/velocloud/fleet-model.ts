@@ -29,6 +29,19 @@ export interface FleetLink {
   lastActive: string;
 }
 
+/** The measurements of a link that the admin API can set and the generator varies. */
+export type FleetLinkMetrics = Pick<
+  FleetLink,
+  | 'bestLatencyMsRx'
+  | 'bestLatencyMsTx'
+  | 'bestLossPctRx'
+  | 'bestLossPctTx'
+  | 'bestJitterMsRx'
+  | 'bestJitterMsTx'
+  | 'bytesRx'
+  | 'bytesTx'
+>;
+
 export interface FleetEvent {
   id: number;
   event: string;

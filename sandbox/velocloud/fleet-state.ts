@@ -4,7 +4,7 @@
  */
 import type { VelocloudHost } from '../../config';
 import { edgeEvent } from './fleet-links';
-import { NEVER_CONTACTED, type FleetEdge, type FleetEnterprise, type FleetHost, type FleetLink } from './fleet-model';
+import { NEVER_CONTACTED, type FleetEdge, type FleetEnterprise, type FleetHost, type FleetLink, type FleetLinkMetrics } from './fleet-model';
 
 export class UnknownFleetItemError extends Error {
   constructor(message: string) {
@@ -13,22 +13,7 @@ export class UnknownFleetItemError extends Error {
   }
 }
 
-export type LinkChange = Partial<
-  Pick<
-    FleetLink,
-    | 'state'
-    | 'backupState'
-    | 'bestLatencyMsRx'
-    | 'bestLatencyMsTx'
-    | 'bestLossPctRx'
-    | 'bestLossPctTx'
-    | 'bestJitterMsRx'
-    | 'bestJitterMsTx'
-    | 'bytesRx'
-    | 'bytesTx'
-    | 'serviceGroups'
-  >
->;
+export type LinkChange = Partial<Pick<FleetLink, 'state' | 'backupState' | 'serviceGroups'> & FleetLinkMetrics>;
 
 export interface NewEvent {
   event: string;
