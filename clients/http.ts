@@ -16,6 +16,11 @@ export interface HttpClientOptions {
   verifyTls?: boolean;
   /** Delay to suggest on a 429 that carries no Retry-After. */
   defaultRetryAfterMs?: number;
+  /**
+   * The signal of whatever the call runs for (an activity attempt): the call is abandoned when it
+   * aborts, so no call outlives the attempt that made it.
+   */
+  callSignal?: () => AbortSignal | undefined;
 }
 
 export interface HttpResponse {
@@ -41,15 +46,21 @@ export class HttpClient {
 
   /** One attempt. Transport failures and timeouts throw a retryable ExternalCallError; statuses are returned. */
   async send(call: string, url: string, init: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>): Promise<HttpResponse> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const owner = this.options.callSignal?.();
     try {
+      if (owner?.aborted) throw this.error(call, 'retryable', 'not sent: the activity attempt was given up or reached its deadline');
       const response = await request(url, {
         ...init,
         dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: owner ? AbortSignal.any([timeout, owner]) : timeout,
       });
       const text = await response.body.text();
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
+      if (owner?.aborted && !timeout.aborted && !(error instanceof ExternalCallError)) {
+        throw this.error(call, 'retryable', 'abandoned: the activity attempt was given up or reached its deadline', { cause: error });
+      }
       throw this.transportError(call, error);
     }
   }

@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { ActivityDeps } from '../activities';
+import { currentCallSignal } from '../activities/attempt';
 import { SlackClient } from '../clients/slack';
 import { BruinClient } from '../clients/bruin';
 import { EmailClient } from '../clients/email';
@@ -33,8 +34,9 @@ export function createActivityDeps({ config, logger, registry, temporal }: Worke
   const email = new EmailClient({ smtpUrl: config.email.smtpUrl, from: config.email.from });
   const bruin = new BruinClient(config.bruin, {
     onCall: ({ call, outcome }) => metrics.bruinCalls.inc({ call, outcome }),
+    callSignal: currentCallSignal,
   });
-  const t7 = config.t7 ? new T7Client(config.t7) : undefined;
+  const t7 = config.t7 ? new T7Client(config.t7, { callSignal: currentCallSignal }) : undefined;
   return { config, logger, registry, metrics, temporal, velocloud, slack, email, bruin, t7 };
 }
 

@@ -1,10 +1,14 @@
 /**
- * Turns a client's ExternalCallError into the ApplicationFailure Temporal acts on: non-retryable
- * failures stop the retries at once, rate-limited ones wait what the server asked for.
+ * Every activity attempt runs in its attempt scope (activities/attempt.ts: calls aborted when the
+ * attempt is given up, heartbeats while it runs), and a client's ExternalCallError becomes the
+ * ApplicationFailure Temporal acts on: non-retryable failures stop the retries at once,
+ * rate-limited ones wait what the server asked for.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
 import { ExternalCallError } from '../clients/errors';
+import { runInAttemptScope } from '../activities/attempt';
 
 export function toApplicationFailure(error: unknown): unknown {
   if (!(error instanceof ExternalCallError)) return error;
@@ -20,7 +24,7 @@ export function toApplicationFailure(error: unknown): unknown {
 export class ExternalFailureInterceptor implements ActivityInboundCallsInterceptor {
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     try {
-      return await next(input);
+      return await runInAttemptScope(Context.current(), () => next(input));
     } catch (error) {
       throw toApplicationFailure(error);
     }

@@ -26,7 +26,12 @@ export interface BruinClientOptions {
   onCall?: (event: CallEvent) => void;
   /** The clock used for token expiry (tests move it forward). */
   now?: () => number;
+  /** Aborts calls whose activity attempt was given up (see HttpClientOptions.callSignal). */
+  callSignal?: () => AbortSignal | undefined;
 }
+
+/** One call's bound; BRUIN_WRITE_SETTLE's default is derived from it (README, exactly once). */
+export const BRUIN_CALL_TIMEOUT_MS = 20_000;
 
 const CALLS = {
   tickets: 'GET /api/Ticket',
@@ -60,9 +65,16 @@ export class BruinClient {
       system: 'bruin',
       target: new URL(config.baseUrl).host,
       connections: options.maxConcurrentRequests ?? 8,
-      timeoutMs: options.timeoutMs,
+      timeoutMs: options.timeoutMs ?? BRUIN_CALL_TIMEOUT_MS,
+      callSignal: options.callSignal,
     });
-    this.identity = new HttpClient({ system: 'bruin', target: new URL(config.loginUrl).host, connections: 2, timeoutMs: options.timeoutMs });
+    this.identity = new HttpClient({
+      system: 'bruin',
+      target: new URL(config.loginUrl).host,
+      connections: 2,
+      timeoutMs: options.timeoutMs ?? BRUIN_CALL_TIMEOUT_MS,
+      callSignal: options.callSignal,
+    });
     this.tokens = new BruinTokenSource(config, this.identity, (call, run) => this.observe(call, run), options.now);
   }
 

@@ -13,6 +13,8 @@ export interface T7ClientOptions {
   clientName?: string;
   clientVersion?: string;
   onCall?: (event: { call: string; outcome: 'ok' | ExternalCallError['kind']; seconds: number }) => void;
+  /** Aborts calls whose activity attempt was given up (see HttpClientOptions.callSignal). */
+  callSignal?: () => AbortSignal | undefined;
 }
 
 export const SUGGESTIONS_CALL = 'GET /api/v1/suggestions';
@@ -26,7 +28,13 @@ export class T7Client {
     private readonly options: T7ClientOptions = {},
   ) {
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
-    this.http = new HttpClient({ system: 't7', target: new URL(config.baseUrl).host, connections: 4, timeoutMs: options.timeoutMs ?? 15_000 });
+    this.http = new HttpClient({
+      system: 't7',
+      target: new URL(config.baseUrl).host,
+      connections: 4,
+      timeoutMs: options.timeoutMs ?? 15_000,
+      callSignal: options.callSignal,
+    });
   }
 
   async getPredictions(ticketId: number): Promise<PredictionResult> {
