@@ -2,8 +2,9 @@
  * P3's side effects. Every Bruin write looks before it writes, so a retry, or a new worker taking
  * over after a crash between the write and its acknowledgement, finds what the first try wrote:
  * creating adopts the ticket an earlier attempt created, appending skips a note already there.
+ * The retry policy (workflows/activity-options.ts) makes sure that write has landed before the
+ * retry looks.
  */
-import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { clientIdOf, type EdgeRef } from '../domain/edges';
 import { bruinTicketUrl } from '../domain/engine-notes';
@@ -23,7 +24,6 @@ import type { TicketContact } from '../clients/bruin/types';
 import type { ActivityDeps } from './deps';
 
 export const SERVICE_AFFECTING_TOPIC = 'VAS';
-export const SD_WAN_CATEGORY = 'SD-WAN';
 
 /** A monitored device as workflows carry it: ids only, the contact stays in the worker's configuration. */
 export interface MonitoredEdge extends EdgeRef {
@@ -33,6 +33,7 @@ export interface MonitoredEdge extends EdgeRef {
 export interface ServiceAffectingPlan {
   dryRun: boolean;
   devices: MonitoredEdge[];
+  bruinWriteSettleMs: number;
 }
 
 export interface DeviceScan extends MonitoredEdge {
@@ -70,6 +71,7 @@ export function createServiceAffectingActivities(deps: ActivityDeps) {
     async listServiceAffectingDevices(): Promise<ServiceAffectingPlan> {
       return {
         dryRun: config.mode === 'dry-run',
+        bruinWriteSettleMs: config.bruin.writeSettle,
         devices: config.monitoredDevices.map(({ serial, host, enterpriseId, edgeId }) => ({ serial, host, enterpriseId, edgeId })),
       };
     },
@@ -122,10 +124,8 @@ export function createServiceAffectingActivities(deps: ActivityDeps) {
         logger.info({ ticketId: earlier.ticketId, serial: report.serial }, 'VAS ticket from an earlier attempt found; not creating another');
         return { ticketId: earlier.ticketId, created: false };
       }
-      heartbeat();
       const ticketId = await bruin.createTicket({
         clientId: report.clientId,
-        category: SD_WAN_CATEGORY,
         topic: SERVICE_AFFECTING_TOPIC,
         services: [{ serviceNumber: report.serial }],
         contacts,
@@ -140,7 +140,6 @@ export function createServiceAffectingActivities(deps: ActivityDeps) {
       const { ticketId, report } = request;
       const details = await bruin.getTicketDetails(ticketId);
       if (details.notes.some((n) => noteNamesTrouble(n.noteValue, report.trouble))) return { appended: false };
-      heartbeat();
       await bruin.appendNote(ticketId, troubleNote(report, { portalUrl: portalUrl(report.host), timezone: config.timezone }));
       metrics.notesAppended.inc({ process: PROCESS.serviceAffecting });
       return { appended: true };
@@ -158,7 +157,7 @@ export function createServiceAffectingActivities(deps: ActivityDeps) {
       const note = troubleNote(report, { portalUrl: portalUrl(report.host), timezone: config.timezone });
       const mail = troubleDryRunEmail(
         report,
-        { clientId: report.clientId, category: SD_WAN_CATEGORY, topic: SERVICE_AFFECTING_TOPIC, serviceNumber: report.serial, contacts },
+        { clientId: report.clientId, topic: SERVICE_AFFECTING_TOPIC, serviceNumber: report.serial, contacts },
         note,
       );
       await notify.emailRecipients('service-affecting-dry-run', { ...mail, messageId: `<service-affecting-${request.runId}@automation-engine>` });

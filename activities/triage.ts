@@ -68,7 +68,7 @@ export function createTriageActivities(deps: ActivityDeps) {
 
   return {
     /** Open VOO tickets carrying a monitored serial, one per ticket, and whether Bruin may be written to. */
-    async findTriageTickets(): Promise<{ dryRun: boolean; tickets: TriageTicket[] }> {
+    async findTriageTickets(): Promise<{ dryRun: boolean; bruinWriteSettleMs: number; tickets: TriageTicket[] }> {
       const enterpriseNames = new Map<string, string>();
       const tickets = new Map<number, TriageTicket>();
       for (const device of config.monitoredDevices) {
@@ -94,7 +94,11 @@ export function createTriageActivities(deps: ActivityDeps) {
         }
         heartbeat(device.serial);
       }
-      return { dryRun: config.mode === 'dry-run', tickets: [...tickets.values()].sort((a, b) => a.ticketId - b.ticketId) };
+      return {
+        dryRun: config.mode === 'dry-run',
+        bruinWriteSettleMs: config.bruin.writeSettle,
+        tickets: [...tickets.values()].sort((a, b) => a.ticketId - b.ticketId),
+      };
     },
 
     /** What this run appends to the ticket: the first triage note, the events since the newest timestamp, or nothing. */
@@ -137,7 +141,6 @@ export function createTriageActivities(deps: ActivityDeps) {
     async appendTriageNote(request: { ticketId: number; note: string }): Promise<{ appended: boolean }> {
       const details = await bruin.getTicketDetails(request.ticketId);
       if (details.notes.some((n) => sameNote(n.noteValue, request.note))) return { appended: false };
-      heartbeat();
       await bruin.appendNote(request.ticketId, request.note);
       metrics.notesAppended.inc({ process: PROCESS.triage });
       return { appended: true };

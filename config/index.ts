@@ -35,7 +35,17 @@ export interface Config {
     tls?: { certPath: string; keyPath: string; caPath?: string };
   };
   velocloud: { hosts: VelocloudHost[]; verifySsl: boolean; filter: VelocloudFilter };
-  bruin: { baseUrl: string; loginUrl: string; clientId: string; clientSecret: string };
+  bruin: {
+    baseUrl: string;
+    loginUrl: string;
+    clientId: string;
+    clientSecret: string;
+    /**
+     * How long after a Bruin write attempt fails the next one may look (milliseconds): long enough
+     * for any write the failed attempt still had in flight to have landed (README, exactly once).
+     */
+    writeSettle: number;
+  };
   t7?: { baseUrl: string; token: string };
   slack: { botToken: string; channel: string; apiUrl?: string };
   email: { smtpUrl: string; from: string; reportRecipients: string[] };
@@ -172,6 +182,7 @@ const envSchema = z.object({
   OUTAGE_REPORT_INTERVAL: duration('OUTAGE_REPORT_INTERVAL', '60m'),
   SERVICE_AFFECTING_INTERVAL: duration('SERVICE_AFFECTING_INTERVAL', '10m'),
   TRIAGE_INTERVAL: duration('TRIAGE_INTERVAL', '10m'),
+  BRUIN_WRITE_SETTLE: duration('BRUIN_WRITE_SETTLE', '70s'),
   LAST_CONTACT_CRON: text('LAST_CONTACT_CRON')
     .default('0 8 1 * *')
     .refine((v) => v.split(/\s+/).length === 5, {
@@ -371,6 +382,7 @@ export function loadConfig(env: Env = process.env): Config {
       loginUrl: v.BRUIN_LOGIN_URL,
       clientId: v.BRUIN_CLIENT_ID,
       clientSecret: v.BRUIN_CLIENT_SECRET,
+      writeSettle: v.BRUIN_WRITE_SETTLE,
     },
     t7: v.T7_BASE_URL && v.T7_TOKEN ? { baseUrl: v.T7_BASE_URL, token: v.T7_TOKEN } : undefined,
     slack: { botToken: v.SLACK_BOT_TOKEN, channel: v.SLACK_CHANNEL, apiUrl: v.SLACK_API_URL },

@@ -108,16 +108,23 @@ export function troubleNote(report: TroubleReport, options: { portalUrl: string;
   ]);
 }
 
-/** Does this note (an engine note) name this trouble on this interface? */
-export function noteNamesTrouble(noteValue: string, trouble: Pick<LinkTrouble, 'interface' | 'kind'>): boolean {
+/**
+ * Does this engine note name the trouble? SPEC §4 P3: it does when the trouble's name appears in
+ * it. The system this engine replaces wrote only the marker and `Trouble: <name>`, without an
+ * `Interface:` line, and its notes must count, so the interface is not part of the match: one
+ * noted trouble of a kind covers that kind on every link of the edge while its ticket is open.
+ */
+export function noteNamesTrouble(noteValue: string, trouble: Pick<LinkTrouble, 'kind'>): boolean {
   if (!isEngineNote(noteValue)) return false;
-  const fields = noteFields(noteValue);
-  return fields.get('Trouble') === trouble.kind && fields.get('Interface') === trouble.interface;
+  // Where the note has a Trouble field, only that field counts: an edge named "Latency lab" must
+  // not make a packet-loss note name latency.
+  const named = noteFields(noteValue).get('Trouble') ?? noteValue;
+  return named.includes(trouble.kind);
 }
 
 /** Does this note name any service-affecting trouble at all (whichever)? */
 export function noteNamesAnyTrouble(noteValue: string): boolean {
-  return isEngineNote(noteValue) && noteFields(noteValue).has('Trouble');
+  return (Object.keys(TROUBLE_THRESHOLDS) as TroubleKind[]).some((kind) => noteNamesTrouble(noteValue, { kind }));
 }
 
 /** The Slack post for a ticketed trouble: the ticket link first, every outside value escaped. */
@@ -139,14 +146,13 @@ export function troubleSlackMessage(report: TroubleReport, ticketId: number, tic
 /** Dry run: the ticket that would have been created and the note that would have been appended. */
 export function troubleDryRunEmail(
   report: TroubleReport,
-  ticket: { clientId: number; category: string; topic: string; serviceNumber: string; contacts: { name: string; email: string; phone: string; type: string }[] },
+  ticket: { clientId: number; topic: string; serviceNumber: string; contacts: { name: string; email: string; phone: string; type: string }[] },
   note: string,
 ): { subject: string; html: string; text: string } {
   const subject = `[DRY RUN] Service affecting: ${oneLine(report.trouble.kind)} on ${oneLine(report.trouble.interface)} of ${oneLine(report.edgeName)} (${oneLine(report.serial)})`;
   const ticketLines = [
     `Client id: ${ticket.clientId}`,
-    `Category: ${ticket.category}`,
-    `Topic: ${ticket.topic}`,
+    `Category (topic code): ${ticket.topic}`,
     `Service number: ${ticket.serviceNumber}`,
     ...ticket.contacts.map((c) => `Contact (${c.type}): ${c.name} <${c.email}> ${c.phone}`),
   ];

@@ -21,7 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { EdgeIdentity } from '../domain/edges';
-import { isOutage, isTestEnterprise } from '../domain/edges';
+import { edgeKey, isOutage, isTestEnterprise } from '../domain/edges';
 import type { OutageEntry } from '../domain/outage-report';
 import { fanOutOverFleet, type FanOutOptions, type FanOutProgress } from './edge-fanout';
 
@@ -137,11 +137,11 @@ export async function outageReporterWorkflow(): Promise<void> {
 
 export interface OutageReportState {
   entries?: OutageEntry[];
-  /** Ids already e-mailed, so a late duplicate add is not reported twice. */
+  /** Quarantine runs already in a line (pending or e-mailed), so a late duplicate add is not a second line. */
   sent?: string[];
 }
 
-const SENT_IDS_KEPT = 5_000;
+const SEEN_IDS_KEPT = 5_000;
 const HISTORY_LIMIT = 2_000;
 
 /**
@@ -149,12 +149,20 @@ const HISTORY_LIMIT = 2_000;
  * by id), a send request e-mails them as one batch and removes exactly those, then the list goes on.
  */
 export async function outageReportWorkflow(state: OutageReportState = {}): Promise<void> {
-  const entries = new Map((state.entries ?? []).map((e) => [e.id, e]));
-  const sent = new Set(state.sent ?? []);
+  // One line per edge per report: an edge still down after the next detector run is quarantined
+  // again and added again; its line keeps the earliest detection. `seen` holds every quarantine
+  // run already in a line, pending or sent, so a repeated add is never a second line.
+  const entries = new Map<string, OutageEntry>();
+  const seen = new Set(state.sent ?? []);
   let sendRequests = 0;
-  setHandler(addOutage, (entry) => {
-    if (!entries.has(entry.id) && !sent.has(entry.id)) entries.set(entry.id, entry);
-  });
+  const add = (entry: OutageEntry) => {
+    if (seen.has(entry.id)) return;
+    seen.add(entry.id);
+    const held = entries.get(edgeKey(entry));
+    if (!held || entry.detectedAt < held.detectedAt) entries.set(edgeKey(entry), entry);
+  };
+  for (const entry of state.entries ?? []) add(entry);
+  setHandler(addOutage, add);
   setHandler(sendOutageReport, () => {
     sendRequests += 1;
   });
@@ -169,10 +177,7 @@ export async function outageReportWorkflow(state: OutageReportState = {}): Promi
       if (batch.length) {
         try {
           await emailOutageReport({ batchId: uuid4(), entries: batch });
-          for (const entry of batch) {
-            entries.delete(entry.id);
-            sent.add(entry.id);
-          }
+          for (const entry of batch) entries.delete(edgeKey(entry));
         } catch (error) {
           // The entries stay for the next report; nothing is lost when SMTP is down for long.
           if (!(error instanceof ActivityFailure)) throw error;
@@ -184,7 +189,7 @@ export async function outageReportWorkflow(state: OutageReportState = {}): Promi
       await condition(allHandlersFinished);
       await continueAsNew<typeof outageReportWorkflow>({
         entries: [...entries.values()],
-        sent: [...sent].slice(-SENT_IDS_KEPT),
+        sent: [...seen].slice(-SEEN_IDS_KEPT),
       });
     }
   }

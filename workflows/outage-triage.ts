@@ -15,7 +15,7 @@ import type { Activities } from '../activities';
 import type { TriagePlan, TriageTicket } from '../activities/triage';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
 import { mapWithConcurrency } from '../domain/concurrency';
-import { BRUIN_WRITE, NOTIFY } from './activity-options';
+import { bruinWriteOptions, NOTIFY } from './activity-options';
 import { dryRunHeld, holdAfterDryRun, startDryRunChild, type DryRunStart } from './dry-run';
 
 const TICKETS_AT_ONCE = 5;
@@ -26,12 +26,13 @@ const { findTriageTickets, planTriage } = proxyActivities<Activities>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 5 },
 });
 
-const { appendTriageNote } = proxyActivities<Activities>(BRUIN_WRITE);
 const { postTriageToSlack, emailTriageDryRun } = proxyActivities<Activities>(NOTIFY);
 
 export interface TriageTicketInput {
   ticket: TriageTicket;
   dryRun: boolean;
+  /** BRUIN_WRITE_SETTLE in ms (absent in runs started before it was carried). */
+  bruinWriteSettleMs?: number;
 }
 
 export interface TriageTicketResult {
@@ -64,6 +65,7 @@ export async function outageTriageTicketWorkflow(input: TriageTicketInput): Prom
     await holdAfterDryRun();
     return { step: plan.step, notes: plan.notes.length };
   }
+  const { appendTriageNote } = proxyActivities<Activities>(bruinWriteOptions(input.bruinWriteSettleMs));
   for (const note of plan.notes) {
     await appendTriageNote({ ticketId: ticket.ticketId, note });
     await postTriageToSlack({ ...about, kind: plan.step === 'first-note' ? 'triage' : 'events' });
@@ -71,10 +73,13 @@ export async function outageTriageTicketWorkflow(input: TriageTicketInput): Prom
   return { step: plan.step, notes: plan.notes.length };
 }
 
-async function triageTicket(ticket: TriageTicket, dryRun: boolean): Promise<TriageTicketResult | DryRunStart | undefined> {
+async function triageTicket(
+  ticket: TriageTicket,
+  { dryRun, bruinWriteSettleMs }: Omit<TriageTicketInput, 'ticket'>,
+): Promise<TriageTicketResult | DryRunStart | undefined> {
   const options = {
     workflowId: triageWorkflowId(ticket.ticketId),
-    args: [{ ticket, dryRun }] as [TriageTicketInput],
+    args: [{ ticket, dryRun, bruinWriteSettleMs }] as [TriageTicketInput],
     typedSearchAttributes: [
       { key: EdgeSerial, value: ticket.serial },
       { key: VcoHost, value: ticket.host },
@@ -95,8 +100,8 @@ async function triageTicket(ticket: TriageTicket, dryRun: boolean): Promise<Tria
 
 /** One triage run over every open VOO ticket of a monitored edge; the schedule runs it every TRIAGE_INTERVAL. */
 export async function outageTriageWorkflow(): Promise<OutageTriageResult> {
-  const { dryRun, tickets } = await findTriageTickets();
-  const results = await mapWithConcurrency(tickets, TICKETS_AT_ONCE, (ticket) => triageTicket(ticket, dryRun));
+  const { dryRun, bruinWriteSettleMs, tickets } = await findTriageTickets();
+  const results = await mapWithConcurrency(tickets, TICKETS_AT_ONCE, (ticket) => triageTicket(ticket, { dryRun, bruinWriteSettleMs }));
   const worked = results.filter((r): r is TriageTicketResult => typeof r === 'object');
   const count = (step: TriagePlan['step']) => worked.filter((r) => r.step === step && r.notes > 0).length;
   return {

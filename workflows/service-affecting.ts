@@ -20,11 +20,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { DeviceScan, MonitoredEdge } from '../activities/service-affecting';
+import type { DeviceScan, MonitoredEdge, ServiceAffectingPlan } from '../activities/service-affecting';
 import { troubleWorkflowId, type TroubleReport } from '../domain/service-affecting';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
 import { mapWithConcurrency } from '../domain/concurrency';
-import { BRUIN_WRITE, NOTIFY } from './activity-options';
+import { bruinWriteOptions, NOTIFY } from './activity-options';
 import { dryRunHeld, holdAfterDryRun, startDryRunChild } from './dry-run';
 
 const DEVICES_AT_ONCE = 20;
@@ -39,12 +39,13 @@ const { findTroubleTicket } = proxyActivities<Activities>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
 });
 
-const { createTroubleTicket, appendTroubleNote } = proxyActivities<Activities>(BRUIN_WRITE);
 const { postTroubleToSlack, emailTroubleDryRun } = proxyActivities<Activities>(NOTIFY);
 
 export interface TroubleInput {
   report: TroubleReport;
   dryRun: boolean;
+  /** BRUIN_WRITE_SETTLE in ms (absent in runs started before it was carried). */
+  bruinWriteSettleMs?: number;
 }
 
 export type TroubleOutcome =
@@ -70,6 +71,7 @@ export async function serviceAffectingTroubleWorkflow(input: TroubleInput): Prom
     await holdAfterDryRun();
     return { outcome: 'dry-run' };
   }
+  const { createTroubleTicket, appendTroubleNote } = proxyActivities<Activities>(bruinWriteOptions(input.bruinWriteSettleMs));
   const { ticketId, created } = await createTroubleTicket({ report, knownTicketIds: lookup.openTicketIds });
   const { appended } = await appendTroubleNote({ ticketId, report });
   await postTroubleToSlack({ ticketId, report });
@@ -91,10 +93,11 @@ function troubleReports(scan: DeviceScan & { clientId: number }): TroubleReport[
   }));
 }
 
-async function workTrouble(report: TroubleReport, dryRun: boolean): Promise<DeviceOutcome> {
+async function workTrouble(report: TroubleReport, plan: ServiceAffectingPlan): Promise<DeviceOutcome> {
+  const { dryRun } = plan;
   const options = {
     workflowId: troubleWorkflowId(report.serial, report.trouble),
-    args: [{ report, dryRun }] as [TroubleInput],
+    args: [{ report, dryRun, bruinWriteSettleMs: plan.bruinWriteSettleMs }] as [TroubleInput],
     typedSearchAttributes: [
       { key: EdgeSerial, value: report.serial },
       { key: VcoHost, value: report.host },
@@ -117,7 +120,7 @@ async function workTrouble(report: TroubleReport, dryRun: boolean): Promise<Devi
   }
 }
 
-async function monitorDevice(device: MonitoredEdge, dryRun: boolean): Promise<DeviceOutcome[]> {
+async function monitorDevice(device: MonitoredEdge, plan: ServiceAffectingPlan): Promise<DeviceOutcome[]> {
   let scan: DeviceScan;
   try {
     scan = await scanDeviceLinks(device);
@@ -130,14 +133,14 @@ async function monitorDevice(device: MonitoredEdge, dryRun: boolean): Promise<De
   const { clientId } = scan;
   if (clientId === undefined) return ['test-enterprise'];
   const outcomes: DeviceOutcome[] = [];
-  for (const report of troubleReports({ ...scan, clientId })) outcomes.push(await workTrouble(report, dryRun));
+  for (const report of troubleReports({ ...scan, clientId })) outcomes.push(await workTrouble(report, plan));
   return outcomes;
 }
 
 /** One scan of every monitored device; the schedule runs it every SERVICE_AFFECTING_INTERVAL. */
 export async function serviceAffectingMonitorWorkflow(): Promise<ServiceAffectingResult> {
   const plan = await listServiceAffectingDevices();
-  const perDevice = await mapWithConcurrency(plan.devices, DEVICES_AT_ONCE, (device) => monitorDevice(device, plan.dryRun));
+  const perDevice = await mapWithConcurrency(plan.devices, DEVICES_AT_ONCE, (device) => monitorDevice(device, plan));
   const outcomes: ServiceAffectingResult['outcomes'] = {};
   let troubles = 0;
   for (const list of perDevice) {

@@ -2,10 +2,9 @@
  * Bruin's ticket API (SPEC §3). One attempt per call, plus one fresh login when the API refuses the
  * token; every failure is an ExternalCallError classified for Temporal's retry policy.
  */
-import type { Config } from '../../config';
 import { ExternalCallError } from '../errors';
 import { HttpClient, snippet, type HttpResponse } from '../http';
-import { BruinTokenSource, trimSlash } from './token';
+import { BruinTokenSource, trimSlash, type BruinEndpoint } from './token';
 import {
   OPEN_TICKET_STATUSES,
   type CallEvent,
@@ -57,7 +56,7 @@ export class BruinClient {
   private readonly baseUrl: string;
 
   constructor(
-    private readonly config: Config['bruin'],
+    private readonly config: BruinEndpoint,
     private readonly options: BruinClientOptions = {},
   ) {
     this.baseUrl = trimSlash(config.baseUrl);
@@ -136,14 +135,14 @@ export class BruinClient {
     });
   }
 
-  /** Creates a ticket with one detail per service and returns its id. */
+  /** Creates a ticket of the topic with one detail per service and returns its id. */
   async createTicket(ticket: NewTicket): Promise<number> {
-    const { topic, ...body } = ticket;
+    const { topic, clientId, services, contacts } = ticket;
     return this.request({
       call: CALLS.create,
       method: 'POST',
       path: '/api/Ticket',
-      body: topic ? { ...body, ticketTopic: topic } : body,
+      body: { clientId, category: topic, services, contacts },
       read: (response) => this.api.parse(CALLS.create, response, createTicketResponse),
     });
   }

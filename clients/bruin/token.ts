@@ -6,6 +6,9 @@ import type { HttpClient, HttpResponse } from '../http';
 import type { Config } from '../../config';
 import { tokenResponse } from './wire';
 
+/** Where Bruin is and how to log in; the rest of its configuration is the engine's business. */
+export type BruinEndpoint = Pick<Config['bruin'], 'baseUrl' | 'loginUrl' | 'clientId' | 'clientSecret'>;
+
 export const TOKEN_CALL = 'POST /identity/connect/token';
 
 /** Tokens without a stated lifetime are treated as living this long. */
@@ -24,7 +27,7 @@ export class BruinTokenSource {
   private inFlight?: Promise<string>;
 
   constructor(
-    private readonly config: Config['bruin'],
+    private readonly config: BruinEndpoint,
     private readonly http: HttpClient,
     private readonly observe: Observe,
     private readonly now: () => number = Date.now,

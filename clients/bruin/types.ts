@@ -9,14 +9,15 @@ export const OPEN_TICKET_STATUSES = ['New', 'InProgress', 'Draft'] as const sati
 /** Bruin topics the engine works with: service outage and service affecting. */
 export type TicketTopic = 'VOO' | 'VAS';
 
+/** Fields the engine does not act on are optional: real Bruin answers leave them null or out. */
 export interface Ticket {
   ticketId: number;
-  clientId: number;
+  clientId?: number;
   /** Usually a TicketStatus; kept as text because Bruin has more statuses than the engine acts on. */
-  ticketStatus: string;
-  createDate: string;
-  createdBy: string;
-  category: string;
+  ticketStatus?: string;
+  createDate?: string;
+  createdBy?: string;
+  category?: string;
   topic?: string;
 }
 
@@ -24,14 +25,15 @@ export interface Ticket {
 export interface TicketDetail {
   detailId: number;
   detailValue: string;
-  /** `R` when resolved; anything else means the service still needs work. */
-  detailStatus: string;
+  /** `R` when resolved; anything else (or nothing) means the service still needs work. */
+  detailStatus?: string;
 }
 
 export interface TicketNote {
-  noteId: number;
+  noteId?: number;
+  /** '' for notes without text (attachments, status changes). */
   noteValue: string;
-  createdDate: string;
+  createdDate?: string;
 }
 
 export interface TicketDetails {
@@ -65,14 +67,13 @@ export interface TicketContact {
 
 export interface NewTicket {
   clientId: number;
-  category: string;
+  /**
+   * Sent as the body's `category`: on ticket creation Bruin takes the topic code there and files
+   * the product category (SD-WAN) itself (SPEC §3). Bruin has no `ticketTopic` field.
+   */
+  topic: TicketTopic;
   services: { serviceNumber: string }[];
   contacts: TicketContact[];
-  /**
-   * The real API infers the topic from the category and services; sandboxes and newer Bruin
-   * versions take it as `ticketTopic`, so it is sent only when given.
-   */
-  topic?: string;
 }
 
 /** `R` resolves a detail, `O` re-opens it. */

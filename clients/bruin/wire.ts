@@ -1,7 +1,8 @@
 /**
  * What Bruin sends, validated once at the boundary and turned into the engine's types. Real
  * payloads carry many more fields (and nulls where a value was never set): extra fields are
- * dropped, nulls are accepted wherever the engine can do without the value.
+ * dropped, and only what the engine acts on is required — ids, a detail's value, a note's text
+ * when there is one. Everything else may be null or missing.
  */
 import { z } from 'zod';
 import type { Ticket, TicketDetail, TicketDetails, TicketNote } from './types';
@@ -11,46 +12,57 @@ const id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).tr
   error: 'expected a numeric id',
 });
 
+/** Drops null and undefined values, so optional fields are simply absent. */
+function present<T extends Record<string, unknown>>(record: T): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== null && value !== undefined)) as never;
+}
+
+const optionalText = z.string().nullish();
+
 const ticket = z
   .object({
     ticketID: id,
-    clientID: id,
-    ticketStatus: z.string(),
-    createDate: z.string(),
-    createdBy: z.string(),
-    category: z.string(),
-    topic: z.string().nullish(),
+    clientID: id.nullish(),
+    ticketStatus: optionalText,
+    createDate: optionalText,
+    createdBy: optionalText,
+    category: optionalText,
+    topic: optionalText,
   })
   .transform(
     (t): Ticket => ({
       ticketId: t.ticketID,
-      clientId: t.clientID,
-      ticketStatus: t.ticketStatus,
-      createDate: t.createDate,
-      createdBy: t.createdBy,
-      category: t.category,
-      ...(t.topic ? { topic: t.topic } : {}),
+      ...present({
+        clientId: t.clientID,
+        ticketStatus: t.ticketStatus,
+        createDate: t.createDate,
+        createdBy: t.createdBy,
+        category: t.category,
+        topic: t.topic,
+      }),
     }),
   );
 
 export const ticketsResponse = z.object({ responses: z.array(ticket) }).transform((r) => r.responses);
 
 const detail = z
-  .object({ detailID: id, detailValue: z.string(), detailStatus: z.string() })
-  .transform((d): TicketDetail => ({ detailId: d.detailID, detailValue: d.detailValue, detailStatus: d.detailStatus }));
+  // A detail without a value names no service: it can never match a serial.
+  .object({ detailID: id, detailValue: optionalText, detailStatus: optionalText })
+  .transform((d): TicketDetail => ({ detailId: d.detailID, detailValue: d.detailValue ?? '', ...present({ detailStatus: d.detailStatus }) }));
 
 const note = z
   .object({
-    noteId: id,
+    noteId: id.nullish(),
     // Notes without text exist (attachments, status changes); they can never be an engine note.
-    noteValue: z.string().nullish(),
-    createdDate: z.string(),
+    noteValue: optionalText,
+    createdDate: optionalText,
   })
-  .transform((n): TicketNote => ({ noteId: n.noteId, noteValue: n.noteValue ?? '', createdDate: n.createdDate }));
+  .transform((n): TicketNote => ({ noteValue: n.noteValue ?? '', ...present({ noteId: n.noteId, createdDate: n.createdDate }) }));
 
 export const ticketDetailsResponse = z
   .object({
-    ticketDetails: z.array(detail),
+    // A ticket without services may come back with null details.
+    ticketDetails: z.array(detail).nullish().transform((d) => d ?? []),
     // A ticket nobody has written on may come back with null notes.
     ticketNotes: z.array(note).nullish(),
   })

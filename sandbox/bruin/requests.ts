@@ -4,9 +4,9 @@ import type { ZodType } from 'zod';
 import { TicketBookError } from './tickets';
 
 /** Runs a handler; a TicketBookError becomes its HTTP status with a message body. */
-export function answer(reply: FastifyReply, handle: () => unknown) {
+export async function answer(reply: FastifyReply, handle: () => unknown) {
   try {
-    return handle();
+    return await handle();
   } catch (error) {
     if (error instanceof TicketBookError) return reply.code(error.status).send({ message: error.message });
     throw error;

@@ -6,7 +6,7 @@
  *   GET    /api/Ticket                       exactly one TicketStatus; ClientId, TicketId, Category, TicketTopic
  *   GET    /api/Ticket/:ticketId/details
  *   POST   /api/Ticket/:ticketId/notes       {note}
- *   POST   /api/Ticket                       {clientId, category, services, contacts, ticketTopic?|topic?}
+ *   POST   /api/Ticket                       {clientId, category (the topic code), services, contacts}; other fields ignored
  *   PUT    /api/Ticket/:ticketId/details/:detailId/status   {Status: R|O}
  *
  *   GET    /__admin/tickets                  every ticket with its details and notes
@@ -16,11 +16,13 @@
  *   POST   /__admin/tokens/revoke            revoke every token (as if they had all expired)
  *   PUT    /__admin/tokens                   {expiresInSeconds?, refused?}: lifetime of new tokens; refuse every token
  *   GET    /__admin/logins                   token requests received (never the secret)
+ *   PUT    /__admin/bruin-faults             slow answers per call kind, an error every Nth call, null unused fields (faults.ts)
  */
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SandboxServer, type SandboxOptions } from '../server';
+import { bruinFaultsBody, NO_BRUIN_FAULTS, type BruinFaults } from './faults';
 import { answer, parseBasic } from './requests';
 import { registerTicketApi } from './ticket-api';
 import { TicketBook, type SandboxTicket, type TicketSeed } from './tickets';
@@ -55,6 +57,8 @@ export class BruinSandbox extends SandboxServer {
   readonly logins: LoginAttempt[] = [];
   /** When set, the API answers 401 to every token, as after a permissions change at Bruin. */
   tokensRefused = false;
+  bruinFaults: BruinFaults = NO_BRUIN_FAULTS;
+  private apiCalls = 0;
   private readonly book = new TicketBook();
   private readonly initialTickets: TicketSeed[];
   private readonly defaultExpiresIn: number;
@@ -70,7 +74,7 @@ export class BruinSandbox extends SandboxServer {
   }
 
   /** What to put in BRUIN_BASE_URL, BRUIN_LOGIN_URL and the credentials, once started. */
-  get config(): Config['bruin'] {
+  get config(): { baseUrl: string; loginUrl: string; clientId: string; clientSecret: string } {
     return { baseUrl: this.url, loginUrl: this.url, clientId: this.clientId, clientSecret: this.clientSecret };
   }
 
@@ -112,7 +116,14 @@ export class BruinSandbox extends SandboxServer {
   }
 
   /** Back to the start-up tickets, no tokens, no logins. */
+  setBruinFaults(faults: Partial<BruinFaults>): BruinFaults {
+    this.bruinFaults = bruinFaultsBody.parse(faults);
+    this.apiCalls = 0;
+    return this.bruinFaults;
+  }
+
   protected resetState(): void {
+    this.setBruinFaults({});
     this.book.clear();
     this.book.seed(this.initialTickets);
     this.tokens.revokeAll();
@@ -131,12 +142,26 @@ export class BruinSandbox extends SandboxServer {
     void app.register(formbody);
     // After the base class has recorded the request, so refused calls show in the received log too.
     app.addHook('preHandler', async (request, reply) => {
-      if (request.url.startsWith('/api/') && !this.bearerHolder(request)) {
+      if (!request.url.startsWith('/api/')) return;
+      const every = this.bruinFaults.errorEveryNth;
+      this.apiCalls += 1;
+      if (every && this.apiCalls % every.n === 0) {
+        return reply.code(every.status).send({ message: every.status === 401 ? 'Authorization has been denied for this request.' : 'Injected failure' });
+      }
+      if (!this.bearerHolder(request)) {
         return reply.code(401).send({ message: 'Authorization has been denied for this request.' });
       }
     });
-    app.post(TOKEN_PATH, async (request, reply) => this.login(request, reply));
-    registerTicketApi(app, this.book, (request) => this.bearerHolder(request) ?? this.clientId);
+    app.post(TOKEN_PATH, async (request, reply) => {
+      const seconds = this.bruinFaults.answerAfterSeconds.tokens ?? 0;
+      if (seconds) await sleep(seconds * 1000);
+      return this.login(request, reply);
+    });
+    registerTicketApi(app, {
+      book: this.book,
+      author: (request) => this.bearerHolder(request) ?? this.clientId,
+      faults: () => this.bruinFaults,
+    });
     this.adminRoutes(app);
   }
 
@@ -189,6 +214,12 @@ export class BruinSandbox extends SandboxServer {
       return { expiresInSeconds: this.tokens.expiresInSeconds, refused: this.tokensRefused };
     });
     app.get('/__admin/logins', async () => this.logins);
+    app.get('/__admin/bruin-faults', async () => this.bruinFaults);
+    app.put('/__admin/bruin-faults', async (request, reply) => {
+      const parsed = bruinFaultsBody.safeParse(request.body ?? {});
+      if (!parsed.success) return reply.code(400).send({ message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      return this.setBruinFaults(parsed.data);
+    });
   }
 
   private bearerHolder(request: FastifyRequest): string | undefined {

@@ -52,11 +52,14 @@ export interface TicketFilter {
 
 export interface TicketRequest {
   clientId: number;
-  category: string;
-  topic?: string;
+  /** The topic code the caller sent as `category`. */
+  topic: string;
   serviceNumbers: string[];
   createdBy: string;
 }
+
+/** The product category Bruin files every ticket of this API under. */
+export const PRODUCT_CATEGORY = 'SD-WAN';
 
 /** A refusal the API answers with this HTTP status. */
 export class TicketBookError extends Error {
@@ -85,7 +88,7 @@ export class TicketBook {
         ticketId,
         clientId: seed.clientId,
         ticketStatus: seed.ticketStatus ?? 'New',
-        category: seed.category ?? 'SD-WAN',
+        category: seed.category ?? PRODUCT_CATEGORY,
         topic: seed.topic ?? 'VAS',
         createDate: seed.createDate ?? this.timestamp(),
         createdBy: seed.createdBy ?? 'NOC operator',
@@ -135,8 +138,8 @@ export class TicketBook {
     const [ticket] = this.seed([
       {
         clientId: request.clientId,
-        category: request.category,
-        topic: request.topic ?? 'VAS',
+        category: PRODUCT_CATEGORY,
+        topic: request.topic,
         createdBy: request.createdBy,
         ticketStatus: 'New',
         details: request.serviceNumbers.map((serial) => ({ detailValue: serial, detailStatus: 'O' })),

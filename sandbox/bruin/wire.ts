@@ -2,40 +2,51 @@
 import { z } from 'zod';
 import type { SandboxTicket } from './tickets';
 
-export function ticketRow(ticket: SandboxTicket): Record<string, unknown> {
+/** `value`, or null when the sandbox serves null in every field Bruin may leave unset. */
+function unset<T>(nullUnused: boolean, value: T): T | null {
+  return nullUnused ? null : value;
+}
+
+export function ticketRow(ticket: SandboxTicket, nullUnused = false): Record<string, unknown> {
+  const u = <T>(value: T) => unset(nullUnused, value);
   return {
     clientID: ticket.clientId,
-    clientName: `Client ${ticket.clientId}`,
+    clientName: u(`Client ${ticket.clientId}`),
     ticketID: ticket.ticketId,
-    category: ticket.category,
-    topic: ticket.topic,
+    category: u(ticket.category),
+    topic: u(ticket.topic),
     referenceTicketNumber: null,
     ticketStatus: ticket.ticketStatus,
     address: null,
-    createDate: ticket.createDate,
-    createdBy: ticket.createdBy,
+    createDate: u(ticket.createDate),
+    createdBy: u(ticket.createdBy),
     resolveDate: ticket.ticketStatus === 'Resolved' ? new Date().toISOString() : null,
-    severity: 3,
+    severity: u(3),
   };
 }
 
-export function ticketDetailsBody(ticket: SandboxTicket): Record<string, unknown> {
+export function ticketDetailsBody(ticket: SandboxTicket, nullUnused = false): Record<string, unknown> {
+  const u = <T>(value: T) => unset(nullUnused, value);
   return {
     ticketDetails: ticket.details.map((d) => ({
       detailID: d.detailId,
-      detailType: 'Repair_WorkFlow',
-      detailStatus: d.detailStatus,
+      detailType: u('Repair_WorkFlow'),
+      detailStatus: u(d.detailStatus),
       detailValue: d.detailValue,
-      assignedToName: '0',
+      assignedToName: u('0'),
       currentTaskID: null,
     })),
-    ticketNotes: ticket.notes.map((n) => ({
-      noteId: n.noteId,
-      noteType: 'ADN',
-      noteValue: n.noteValue,
-      serviceNumber: ticket.details.map((d) => d.detailValue),
-      createdDate: n.createdDate,
-    })),
+    // Bruin sends null rather than [] for a ticket nobody has written on.
+    ticketNotes:
+      nullUnused && !ticket.notes.length
+        ? null
+        : ticket.notes.map((n) => ({
+            noteId: u(n.noteId),
+            noteType: u('ADN'),
+            noteValue: n.noteValue,
+            serviceNumber: u(ticket.details.map((d) => d.detailValue)),
+            createdDate: u(n.createdDate),
+          })),
   };
 }
 
@@ -51,15 +62,15 @@ export function malformedApiBody(route: string | undefined): string {
   }
 }
 
+/** SPEC §3's body; fields Bruin does not know (such as a `ticketTopic`) are ignored, as the real API does. */
 export const createTicketBody = z.object({
   clientId: z.coerce.number().int().positive(),
+  /** The topic code (VOO, VAS, ...). */
   category: z.string().min(1),
   services: z.array(z.object({ serviceNumber: z.string().min(1) })).min(1),
   contacts: z
     .array(z.object({ email: z.string(), phone: z.string(), name: z.string(), type: z.enum(['site', 'ticket']) }))
     .default([]),
-  ticketTopic: z.string().min(1).optional(),
-  topic: z.string().min(1).optional(),
 });
 
 export const appendNoteBody = z.object({ note: z.string().min(1) });

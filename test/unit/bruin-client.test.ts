@@ -239,7 +239,6 @@ describe('Bruin ticket calls', () => {
 
     const ticketId = await bruin.createTicket({
       clientId: 85940,
-      category: 'SD-WAN',
       topic: 'VAS',
       services: [{ serviceNumber: 'VC0100' }, { serviceNumber: 'VC0101' }],
       contacts: [
@@ -251,7 +250,17 @@ describe('Bruin ticket calls', () => {
     const created = sandbox.ticket(ticketId);
     expect(created).toMatchObject({ clientId: 85940, category: 'SD-WAN', topic: 'VAS', ticketStatus: 'New', createdBy: 'engine' });
     expect(created?.details.map((d) => d.detailValue)).toEqual(['VC0100', 'VC0101']);
-    expect(apiRequests().at(-1)?.body).toMatchObject({ contacts: [{ type: 'site' }, { type: 'ticket' }], ticketTopic: 'VAS' });
+    // SPEC §3: the topic code travels in `category`; Bruin has no `ticketTopic`.
+    expect(apiRequests().at(-1)?.body).toEqual({
+      clientId: 85940,
+      category: 'VAS',
+      services: [{ serviceNumber: 'VC0100' }, { serviceNumber: 'VC0101' }],
+      contacts: [
+        { email: 'site@example.com', phone: '555-0100', name: 'Site Lead', type: 'site' },
+        { email: 'noc@example.com', phone: '555-0101', name: 'NOC', type: 'ticket' },
+      ],
+    });
+    expect((await bruin.getOpenTickets({ clientId: 85940, topic: 'VAS' })).map((t) => t.ticketId)).toContain(ticketId);
 
     const details = await bruin.getTicketDetails(ticketId);
     expect(details.details.map((d) => d.detailValue)).toEqual(['VC0100', 'VC0101']);
@@ -409,18 +418,34 @@ describe('Bruin payloads beyond the sandbox', () => {
     };
     const [ticket] = await fakeClient().getTickets({ status: 'New' });
     expect(ticket).toEqual({ ticketId: 5, clientId: 6, ticketStatus: 'New', createDate: 'd', createdBy: 'u', category: 'SD-WAN' });
+
+    // Nothing but the id is needed of a ticket row: every other field may be null or missing.
+    answer = {
+      status: 200,
+      body: JSON.stringify({ responses: [{ ticketID: 7, clientID: null, ticketStatus: null, createDate: null, createdBy: null, category: null }, { ticketID: 8 }] }),
+    };
+    expect(await fakeClient().getTickets({ status: 'New' })).toEqual([{ ticketId: 7 }, { ticketId: 8 }]);
+
+    answer = {
+      status: 200,
+      body: JSON.stringify({
+        ticketDetails: [{ detailID: 1, detailValue: null, detailStatus: null }],
+        ticketNotes: [{ noteId: null, noteValue: '#*Automation Engine*#', createdDate: null }],
+      }),
+    };
+    expect(await fakeClient().getTicketDetails(1)).toEqual({ details: [{ detailId: 1, detailValue: '' }], notes: [{ noteValue: '#*Automation Engine*#' }] });
   });
 
   it('names the missing required field', async () => {
-    answer = { status: 200, body: JSON.stringify({ responses: [{ ticketID: 5, clientID: 6, ticketStatus: 'New', createDate: 'd', createdBy: 'u' }] }) };
+    answer = { status: 200, body: JSON.stringify({ responses: [{ clientID: 6, ticketStatus: 'New', createDate: 'd', createdBy: 'u' }] }) };
     const error = await failure(fakeClient().getTickets({ status: 'New' }));
     expect(error.kind).toBe('non-retryable');
-    expect(error.message).toMatch(/GET \/api\/Ticket: .*responses\[0\]\.category/);
+    expect(error.message).toMatch(/GET \/api\/Ticket: .*responses\[0\]\.ticketID/);
   });
 
   it('refuses a created ticket without an id', async () => {
     answer = { status: 200, body: JSON.stringify({ ticketIds: [] }) };
-    const error = await failure(fakeClient().createTicket({ clientId: 1, category: 'SD-WAN', services: [{ serviceNumber: 'VC1' }], contacts: [] }));
+    const error = await failure(fakeClient().createTicket({ clientId: 1, topic: 'VAS', services: [{ serviceNumber: 'VC1' }], contacts: [] }));
     expect(error.kind).toBe('non-retryable');
     expect(error.message).toContain('ticketIds');
   });

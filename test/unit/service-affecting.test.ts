@@ -1,6 +1,7 @@
 import {
   deviceTroubles,
   linkTroubles,
+  noteNamesAnyTrouble,
   noteNamesTrouble,
   troubleNote,
   troubleSlackMessage,
@@ -90,11 +91,30 @@ describe('service affecting note', () => {
     expect(fields.get('Links')).toBe(`[Edge|${edge}] - [QoE|${edge}qoe/] - [Transport|${edge}links/]`);
   });
 
-  it('names its own trouble and no other', () => {
-    expect(noteNamesTrouble(note, { kind: 'Latency', interface: 'GE1' })).toBe(true);
-    expect(noteNamesTrouble(note, { kind: 'Packet Loss', interface: 'GE1' })).toBe(false);
-    expect(noteNamesTrouble(note, { kind: 'Latency', interface: 'GE2' })).toBe(false);
-    expect(noteNamesTrouble('Trouble: Latency\nInterface: GE1', { kind: 'Latency', interface: 'GE1' })).toBe(false);
+  it.each([
+    ['its own note, Latency', 'own', 'Latency', true],
+    ['its own note, Packet Loss', 'own', 'Packet Loss', false],
+    ['the old system\'s note (marker and Trouble only)', '#*Automation Engine*#\nTrouble: Latency\n', 'Latency', true],
+    ['the old system\'s note, other trouble', '#*Automation Engine*#\nTrouble: Latency\n', 'Packet Loss', false],
+    ['an old note with CRLF and an edge line', '#*Automation Engine*#\r\nTrouble: Packet Loss\r\nEdge Name: Store 1', 'Packet Loss', true],
+    ['a note without the marker', 'Trouble: Latency\nInterface: GE1', 'Latency', false],
+    ['an engine note without a Trouble field that names it', '#*Automation Engine*#\nLatency above threshold on GE2', 'Latency', true],
+  ] as const)('%s names %s: %s', (_what, text, kind, expected) => {
+    expect(noteNamesTrouble(text === 'own' ? note : text, { kind })).toBe(expected);
+  });
+
+  it('names a kind on every interface: one open note of a kind covers the edge (SPEC §4 P3)', () => {
+    expect(noteNamesTrouble(note, { kind: 'Latency' })).toBe(true);
+    expect(noteNamesAnyTrouble(note)).toBe(true);
+    expect(noteNamesAnyTrouble('#*Automation Engine*#\nTimeStamp: 2024-07-01')).toBe(false);
+  });
+
+  it('is not fooled by an edge name that contains a trouble name', () => {
+    const packetLoss = troubleNote(
+      { ...report, edgeName: 'Latency lab', trouble: { ...report.trouble, kind: 'Packet Loss' } },
+      { portalUrl: 'https://vco.example.net', timezone: 'UTC' },
+    );
+    expect(noteNamesTrouble(packetLoss, { kind: 'Latency' })).toBe(false);
   });
 
   it('cannot be forged by an edge name with line breaks', () => {
@@ -102,7 +122,7 @@ describe('service affecting note', () => {
       { ...report, edgeName: 'X\nTrouble: Packet Loss', trouble: { ...report.trouble, kind: 'Latency' } },
       { portalUrl: 'https://vco.example.net', timezone: 'UTC' },
     );
-    expect(noteNamesTrouble(forged, { kind: 'Packet Loss', interface: 'GE1' })).toBe(false);
+    expect(noteNamesTrouble(forged, { kind: 'Packet Loss' })).toBe(false);
     expect(engineNote([['A', 'b\r\nc']])).toBe('#*Automation Engine*#\nA: b c');
   });
 
