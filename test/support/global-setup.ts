@@ -13,12 +13,15 @@ declare global {
 }
 
 const KEEP_RUNS = 3;
+/** A run younger than this may still be going on (another jest on the same machine): never removed. */
+const RUN_MAY_BE_LIVE_MS = 60 * 60_000;
 
 export default async function globalSetup(): Promise<void> {
   mkdirSync(TEST_DATA, { recursive: true });
   const runs = readdirSync(TEST_DATA).filter((d) => d.startsWith('run-')).sort();
+  const startedAt = (run: string) => Number(run.split('-')[1]) || 0;
   for (const old of runs.slice(0, Math.max(0, runs.length - KEEP_RUNS + 1))) {
-    rmSync(join(TEST_DATA, old), { recursive: true, force: true });
+    if (Date.now() - startedAt(old) > RUN_MAY_BE_LIVE_MS) rmSync(join(TEST_DATA, old), { recursive: true, force: true });
   }
   const dir = join(TEST_DATA, `run-${Date.now()}-${process.pid}`);
   mkdirSync(join(dir, 'histories'), { recursive: true });
