@@ -6,17 +6,35 @@
  *   PUT    /__admin/edges/:edgeId/state                {edgeState}
  *   PUT    /__admin/edges/:edgeId/last-contact         {lastContact: ISO time | null (never)}
  *   PUT    /__admin/edges/:edgeId/links/:interface     {state?, backupState?, bestLatencyMsRx?, ..., serviceGroups?}
+ *                                                      (any state string: `{state: "WOBBLY"}` is an undocumented one)
+ *   PUT    /__admin/edges/:edgeId/malformed            {kind: 'null-edgeState' | 'missing-serialNumber' | 'null-id'
+ *                                                      | 'unknown-link-state' | null} the edge's rows in every call come
+ *                                                      out broken that way (null: whole again); unknown-link-state
+ *                                                      reports its first link as WOBBLY
  *   POST   /__admin/edges/:edgeId/events               {events: [{event, eventTime?, interface?, message?}]}
- *   POST   /__admin/sessions/expire                    every session cookie stops working
+ *   POST   /__admin/sessions/expire                    every session cookie stops working (the next call gets the
+ *                                                      VCO's tokenError; a fresh login works)
  *   PUT    /__admin/sessions                           {errorStatus: 200 | 400 | 401} how expired sessions are answered
- *   GET    /__admin/stats, DELETE /__admin/stats       logins and the most requests seen in flight at once
+ *   GET    /__admin/stats, DELETE /__admin/stats       logins, 429 and 5xx answers, the most requests in flight at once
  *
- * VCO faults ride on PUT /__admin/faults: `{ nullFieldsNext: N }` besides the framework's faults.
+ * Faults ride on PUT /__admin/faults (the whole set is replaced each time):
+ *   errorRate, errorStatus          that share of API calls answers errorStatus (5xx: 500 by default)
+ *   errorNext                       the next N API calls answer errorStatus
+ *   rateLimitNext, retryAfterSeconds, rateLimitCoolDownMs
+ *                                   the next N calls answer 429 with Retry-After; after one, every call during
+ *                                   the cool-down answers 429 too
+ *   rateLimitEveryMs                periodic overload: every N ms a burst of 429s to every call (logins too) lasting
+ *                                   rateLimitCoolDownMs (default Retry-After)
+ *   nonJsonNext, nonJsonStatus      the next N calls (not logins) answer a proxy's HTML error page (502 by default)
+ *   malformedNext                   the next N calls (not logins) answer a body of the wrong shape
+ *   nullFieldsNext                  the next N edge or link answers have optional fields null or missing
+ *   latencyMs, pathContains         delay on every call; only calls whose path contains the text are affected
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { UnknownFleetItemError } from './fleet-state';
 import type { VelocloudSandbox } from './orchestrator';
+import { MALFORMED_KINDS } from './responses';
 
 const edgeParams = z.object({ edgeId: z.coerce.number().int() });
 const linkParams = edgeParams.extend({ interface: z.string().min(1) });
@@ -50,6 +68,7 @@ const bodies = {
   lastContact: z.object({ lastContact: z.iso.datetime({ offset: true }).nullable() }),
   events: z.object({ events: z.array(newEvent).min(1) }),
   sessions: z.object({ errorStatus: z.union([z.literal(200), z.literal(400), z.literal(401)]) }),
+  malformed: z.object({ kind: z.enum(MALFORMED_KINDS).nullable() }),
 };
 
 export function registerVelocloudAdminRoutes(app: FastifyInstance, sandbox: VelocloudSandbox): void {
@@ -72,6 +91,14 @@ export function registerVelocloudAdminRoutes(app: FastifyInstance, sandbox: Velo
     act(reply, () => {
       const { edgeId, interface: linkInterface } = linkParams.parse(request.params);
       return sandbox.fleet.setLink(edgeId, linkInterface, linkChange.parse(request.body));
+    }),
+  );
+  app.put('/__admin/edges/:edgeId/malformed', async (request, reply) =>
+    act(reply, () => {
+      const { edgeId } = edgeParams.parse(request.params);
+      const { kind } = bodies.malformed.parse(request.body);
+      sandbox.setMalformed(edgeId, kind);
+      return { edgeId, kind };
     }),
   );
   app.post('/__admin/edges/:edgeId/events', async (request, reply) =>

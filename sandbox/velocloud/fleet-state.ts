@@ -2,7 +2,6 @@
  * One orchestrator's share of the fleet, indexed for cheap lookups (a 10,000-edge host answers every
  * call from Maps), with the changes tests make through the admin API.
  */
-import type { VelocloudHost } from '../../config';
 import { edgeEvent } from './fleet-links';
 import { NEVER_CONTACTED, type FleetEdge, type FleetEnterprise, type FleetHost, type FleetLink, type FleetLinkMetrics } from './fleet-model';
 
@@ -164,7 +163,21 @@ export class FleetState {
   }
 }
 
+/**
+ * An orchestrator entry as an operator writes one for the engine (SPEC §5: host, REST base, portal,
+ * credentials). Written out here because the sandbox shares no type with the engine's code.
+ */
+export interface OrchestratorEntry {
+  /** `127.0.0.1:PORT` once served. */
+  host: string;
+  /** `<url>/portal/rest`. */
+  baseUrl: string;
+  portalUrl: string;
+  username: string;
+  password: string;
+}
+
 /** How the engine's configuration names a sandbox orchestrator. */
-export function sandboxHost(url: string, username: string, password: string): VelocloudHost {
+export function sandboxHost(url: string, username: string, password: string): OrchestratorEntry {
   return { host: new URL(url).host, baseUrl: `${url}/portal/rest`, portalUrl: url, username, password };
 }

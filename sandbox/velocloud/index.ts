@@ -9,6 +9,7 @@ export {
   type FleetTruth,
   type LinkChange,
   type NewEvent,
+  type OrchestratorEntry,
   type TruthEdge,
 } from './fleet-state';
 export {
@@ -20,6 +21,7 @@ export {
   type VelocloudSandboxOptions,
   type VelocloudSandboxStats,
 } from './orchestrator';
+export { MALFORMED_KINDS, PROXY_ERROR_PAGE, UNKNOWN_LINK_STATE, type MalformedKind } from './responses';
 export {
   startVelocloudSandbox,
   startVelocloudSandboxes,

@@ -1,17 +1,25 @@
 /**
  * A VeloCloud Orchestrator stand-in: one instance is one VCO host. It speaks the API v1 calls the
  * engine makes (same paths, bodies, cookie login, field names and error shapes) from a generated
- * fleet, and adds VCO-specific faults on top of the framework's: null/missing fields, and the
- * three ways real VCOs report an expired session.
+ * fleet, and adds VCO-specific faults on top of the framework's: null/missing fields, malformed
+ * rows for chosen edges, a proxy's HTML error page instead of JSON, periodic overload bursts, and
+ * the three ways real VCOs report an expired session (admin.ts lists them all).
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { VelocloudHost } from '../../config';
 import { SandboxServer, type Faults } from '../server';
 import { registerVelocloudAdminRoutes } from './admin';
 import type { FleetHost } from './fleet-model';
-import { FleetState, sandboxHost, type FleetCounts, type FleetTruth, type LinkChange, type NewEvent } from './fleet-state';
+import {
+  FleetState,
+  sandboxHost,
+  type FleetCounts,
+  type FleetTruth,
+  type LinkChange,
+  type NewEvent,
+  type OrchestratorEntry,
+} from './fleet-state';
 import {
   aggregateLinkMetricsJson,
   appLinkMetricsJson,
@@ -20,8 +28,10 @@ import {
   eventJson,
   EXPIRED_SESSION_ERROR,
   linkMetricsJson,
+  PROXY_ERROR_PAGE,
   vcoError,
   withNullFields,
+  type MalformedKind,
 } from './responses';
 
 export const API_BASE = '/portal/rest';
@@ -31,6 +41,15 @@ const DEFAULT_EVENT_LIMIT = 2048;
 export interface VelocloudFaults extends Faults {
   /** The next N edge or link responses have some optional fields null or missing. */
   nullFieldsNext?: number;
+  /** The next N API responses (not logins) are a proxy's HTML error page, not JSON. */
+  nonJsonNext?: number;
+  /** Status of that page (default 502; a 200 is what some maintenance pages answer). */
+  nonJsonStatus?: number;
+  /**
+   * Overload bursts: every this many ms the VCO answers 429 (Retry-After: retryAfterSeconds) to
+   * every call for rateLimitCoolDownMs (default: Retry-After), counted from when the faults were set.
+   */
+  rateLimitEveryMs?: number;
 }
 
 /** How a call with a missing or expired session is answered: real VCOs use all three. */
@@ -47,6 +66,9 @@ export interface VelocloudSandboxOptions {
 export interface VelocloudSandboxStats {
   logins: number;
   rejectedLogins: number;
+  /** API answers with HTTP 429 and with a 5xx status (injected faults included). */
+  rateLimited: number;
+  serverErrors: number;
   /** API requests being served right now, and the most seen at once since the last reset. */
   inFlight: number;
   maxInFlight: number;
@@ -76,11 +98,14 @@ export class VelocloudSandbox extends SandboxServer {
   readonly username: string;
   readonly password: string;
   sessionErrorStatus: SessionErrorStatus = 400;
-  readonly stats: VelocloudSandboxStats = { logins: 0, rejectedLogins: 0, inFlight: 0, maxInFlight: 0 };
+  readonly stats: VelocloudSandboxStats = { logins: 0, rejectedLogins: 0, rateLimited: 0, serverErrors: 0, inFlight: 0, maxInFlight: 0 };
   /** How many times `edge/getEdge` answered for each edge id, so tests can prove one fetch per edge per cycle. */
   readonly edgeFetches = new Map<number, number>();
+  /** Edges whose rows come out broken, and how. */
+  readonly malformedEdges = new Map<number, MalformedKind>();
   private readonly sessions = new Set<string>();
   private startedHost?: string;
+  private faultsSetAt = Date.now();
 
   constructor(options: VelocloudSandboxOptions) {
     // Fleet reads are high volume, and login bodies carry the password: record no bodies.
@@ -97,6 +122,12 @@ export class VelocloudSandbox extends SandboxServer {
         this.stats.inFlight -= 1;
       });
     });
+    this.app.addHook('onRequest', async (request, reply) => this.injectVcoFaults(request, reply));
+    this.app.addHook('onResponse', async (request, reply) => {
+      if (request.url.startsWith('/__admin')) return;
+      if (reply.statusCode === 429) this.stats.rateLimited += 1;
+      if (reply.statusCode >= 500) this.stats.serverErrors += 1;
+    });
   }
 
   /** The orchestrator's name as the engine knows it once started: `127.0.0.1:PORT`. */
@@ -110,7 +141,7 @@ export class VelocloudSandbox extends SandboxServer {
   }
 
   /** The engine's configuration entry for this orchestrator. */
-  velocloudHost(): VelocloudHost {
+  velocloudHost(): OrchestratorEntry {
     return sandboxHost(this.url, this.username, this.password);
   }
 
@@ -127,6 +158,14 @@ export class VelocloudSandbox extends SandboxServer {
 
   override setFaults(faults: Partial<VelocloudFaults>): void {
     super.setFaults(faults);
+    this.faultsSetAt = Date.now();
+  }
+
+  /** Makes an edge's rows come out broken in every call that carries it; null makes them whole again. */
+  setMalformed(edgeId: number, kind: MalformedKind | null): void {
+    this.fleet.requireEdge(edgeId);
+    if (kind) this.malformedEdges.set(edgeId, kind);
+    else this.malformedEdges.delete(edgeId);
   }
 
   fleetTruth(): FleetTruth {
@@ -160,12 +199,13 @@ export class VelocloudSandbox extends SandboxServer {
   }
 
   resetStats(): void {
-    Object.assign(this.stats, { logins: 0, rejectedLogins: 0, maxInFlight: this.stats.inFlight });
+    Object.assign(this.stats, { logins: 0, rejectedLogins: 0, rateLimited: 0, serverErrors: 0, maxInFlight: this.stats.inFlight });
     this.edgeFetches.clear();
   }
 
   protected override resetState(): void {
     this.fleet.reset();
+    this.malformedEdges.clear();
     this.sessions.clear();
     this.sessionErrorStatus = 400;
     this.resetStats();
@@ -206,20 +246,20 @@ export class VelocloudSandbox extends SandboxServer {
     });
     this.api(app, 'enterprise/getEnterpriseEdges', params.enterprise, ({ enterpriseId }) => {
       const enterprise = this.fleet.enterprise(enterpriseId);
-      return enterprise ? this.nullable(enterprise.edges.map(edgeJson)) : notFound('enterprise', enterpriseId);
+      return enterprise ? this.nullable(enterprise.edges.map((edge) => edgeJson(edge, this.malformedKind(edge)))) : notFound('enterprise', enterpriseId);
     });
     this.api(app, 'edge/getEdge', params.edge, ({ enterpriseId, id: edgeId }) => {
       const edge = this.fleet.edge(edgeId, enterpriseId);
       if (edge) this.edgeFetches.set(edgeId, (this.edgeFetches.get(edgeId) ?? 0) + 1);
-      return edge ? this.nullable([edgeJson(edge)])[0] : notFound('edge', edgeId);
+      return edge ? this.nullable([edgeJson(edge, this.malformedKind(edge))])[0] : notFound('edge', edgeId);
     });
     this.api(app, 'metrics/getEdgeLinkMetrics', params.edgeMetrics, ({ enterpriseId, id: edgeId }) => {
       const edge = this.fleet.edge(edgeId, enterpriseId);
-      return edge ? this.nullable(edge.links.map((link) => linkMetricsJson(edge, link))) : notFound('edge', edgeId);
+      return edge ? this.nullable(edge.links.map((link) => linkMetricsJson(edge, link, this.malformedKind(edge)))) : notFound('edge', edgeId);
     });
     this.api(app, 'metrics/getEdgeAppLinkMetrics', params.edge, ({ enterpriseId, id: edgeId }) => {
       const edge = this.fleet.edge(edgeId, enterpriseId);
-      return edge ? this.nullable(edge.links.map((link) => appLinkMetricsJson(edge, link))) : notFound('edge', edgeId);
+      return edge ? this.nullable(edge.links.map((link) => appLinkMetricsJson(edge, link, this.malformedKind(edge)))) : notFound('edge', edgeId);
     });
     this.api(app, 'event/getEnterpriseEvents', params.events, (query) => {
       const enterprise = this.fleet.enterprise(query.enterpriseId);
@@ -238,13 +278,15 @@ export class VelocloudSandbox extends SandboxServer {
     });
     this.api(app, 'monitoring/getEnterpriseEdgeLinkStatus', params.linkStatus, ({ enterpriseId }) => {
       const enterprises = enterpriseId === undefined ? this.fleet.enterprises() : [this.fleet.enterprise(enterpriseId)].filter((e) => e !== undefined);
-      return this.nullable(enterprises.flatMap((e) => e.edges.flatMap((edge) => edgeLinkStatusRows(e, edge))));
+      return this.nullable(enterprises.flatMap((e) => e.edges.flatMap((edge) => edgeLinkStatusRows(e, edge, this.malformedKind(edge)))));
     });
     this.api(app, 'monitoring/getAggregateEdgeLinkMetrics', params.aggregateMetrics, ({ enterprises: ids }) => {
       const wanted = ids?.length ? new Set(ids) : undefined;
       const enterprises = this.fleet.enterprises().filter((e) => !wanted || wanted.has(e.id));
       return this.nullable(
-        enterprises.flatMap((e) => e.edges.flatMap((edge) => edge.links.map((link) => aggregateLinkMetricsJson(e, edge, link)))),
+        enterprises.flatMap((e) =>
+          e.edges.flatMap((edge) => edge.links.map((link) => aggregateLinkMetricsJson(e, edge, link, this.malformedKind(edge)))),
+        ),
       );
     });
   }
@@ -261,6 +303,29 @@ export class VelocloudSandbox extends SandboxServer {
       if (result instanceof NotFound) return reply.code(400).send(vcoError(-32000, result.message));
       return reply.send(result);
     });
+  }
+
+  private malformedKind(edge: { id: number }): MalformedKind | undefined {
+    return this.malformedEdges.get(edge.id);
+  }
+
+  /** The VCO's own faults, after the framework's (latency, 429, errors): proxy pages and overload bursts. */
+  private async injectVcoFaults(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    if (reply.sent || request.url.startsWith('/__admin') || request.url.startsWith('/ui')) return undefined;
+    const f = this.faults;
+    if (f.pathContains && !request.url.includes(f.pathContains)) return undefined;
+    if (f.rateLimitEveryMs && f.rateLimitEveryMs > 0) {
+      const burstMs = f.rateLimitCoolDownMs > 0 ? f.rateLimitCoolDownMs : f.retryAfterSeconds * 1000;
+      // The burst closes each period, so the first calls after the faults are set go through.
+      if ((Date.now() - this.faultsSetAt) % f.rateLimitEveryMs >= f.rateLimitEveryMs - burstMs) {
+        return reply.code(429).header('retry-after', String(f.retryAfterSeconds)).send(vcoError(429, 'Too many requests'));
+      }
+    }
+    if (f.nonJsonNext && f.nonJsonNext > 0 && !request.url.includes('/login/')) {
+      f.nonJsonNext -= 1;
+      return reply.code(f.nonJsonStatus ?? 502).type('text/html').send(PROXY_ERROR_PAGE);
+    }
+    return undefined;
   }
 
   private hasSession(request: FastifyRequest): boolean {

@@ -1,7 +1,7 @@
 /** Starting orchestrator stand-ins: one for a unit test, or one per host of a generated fleet. */
-import type { VelocloudHost } from '../../config';
 import { generateFleet } from './fleet';
 import type { Fleet } from './fleet-model';
+import type { OrchestratorEntry } from './fleet-state';
 import { VelocloudSandbox } from './orchestrator';
 
 export interface StartVelocloudSandboxOptions {
@@ -31,7 +31,7 @@ export async function startVelocloudSandbox(options: StartVelocloudSandboxOption
 export interface VelocloudSandboxFleet {
   sandboxes: VelocloudSandbox[];
   /** The engine's configuration of these orchestrators; host names are `127.0.0.1:PORT`. */
-  hosts: VelocloudHost[];
+  hosts: OrchestratorEntry[];
   /** VELOCLOUD_CREDENTIALS for the engine: `http://127.0.0.1:PORT+user+pass;...`. */
   credentials: string;
   /** The sandbox serving a logical host of the fleet. */

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { parseVelocloudCredentials } from '../../config';
 import { VelocloudClient, VelocloudClients } from '../../clients/velocloud';
@@ -294,6 +296,120 @@ describe('VelocloudSandbox protocol and admin API', () => {
   });
 });
 
+describe('VelocloudSandbox faults for the engine to survive', () => {
+  let sandbox: VelocloudSandbox;
+  let cookie: string;
+  const api = (call: string, body: unknown = {}) => http(`${sandbox.url}/portal/rest/${call}`, 'POST', body, cookie);
+  const admin = (path: string, method: 'GET' | 'PUT' | 'POST', body?: unknown) => http(`${sandbox.url}/__admin/${path}`, method, body);
+  const interval = () => ({ start: new Date(Date.now() - 600_000).toISOString(), end: new Date().toISOString() });
+  const linkedEdge = () => sandbox.fleet.enterprises()[0]!.edges.find((e) => e.links.length >= 2)!;
+
+  beforeAll(async () => {
+    sandbox = await startVelocloudSandbox({ seed: 5 });
+  });
+  beforeEach(async () => {
+    const login = await http(`${sandbox.url}/portal/rest/login/operatorLogin`, 'POST', { username: sandbox.username, password: sandbox.password });
+    cookie = String(login.headers['set-cookie']).split(';')[0]!;
+  });
+  afterEach(() => sandbox.reset());
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+
+  test('batch rows have the flat SPEC §3 shape: the metrics row carries the link status fields in `link`', async () => {
+    const edge = linkedEdge();
+    const status = (await api('monitoring/getEnterpriseEdgeLinkStatus')).json as Record<string, unknown>[];
+    const metrics = (await api('monitoring/getAggregateEdgeLinkMetrics', { interval: interval() })).json as Record<string, unknown>[];
+    const statusRow = status.find((r) => r.linkId === edge.links[0]!.linkId)!;
+    const metricsRow = metrics.find((r) => (r.link as Record<string, unknown>).linkId === edge.links[0]!.linkId)!;
+    for (const field of ['enterpriseName', 'enterpriseId', 'edgeName', 'edgeState', 'edgeLastContact', 'edgeId', 'edgeSerialNumber',
+      'edgeHASerialNumber', 'edgeModelNumber', 'displayName', 'isp', 'interface', 'linkId', 'linkState', 'linkIpAddress']) {
+      expect(statusRow).toHaveProperty(field);
+    }
+    expect(metricsRow.link).toEqual(statusRow);
+    expect(metricsRow.link).not.toHaveProperty('state');
+    expect(metricsRow.link).not.toHaveProperty('backupState');
+    expect(metricsRow).toMatchObject({ bestLatencyMsRx: edge.links[0]!.bestLatencyMsRx, bpsOfBestPathTx: edge.links[0]!.bpsOfBestPathTx });
+  });
+
+  test.each([
+    ['null-edgeState', (row: Record<string, unknown>) => row.edgeState === null],
+    ['missing-serialNumber', (row: Record<string, unknown>) => !('serialNumber' in row)],
+    ['null-id', (row: Record<string, unknown>) => row.id === null],
+  ] as const)('PUT /edges/:id/malformed %s breaks that edge\'s rows, and only its', async (kind, broken) => {
+    const edge = linkedEdge();
+    const enterprise = sandbox.fleet.enterprise(edge.enterpriseId)!;
+    expect((await admin(`edges/${edge.id}/malformed`, 'PUT', { kind })).json).toEqual({ edgeId: edge.id, kind });
+    const rows = (await api('enterprise/getEnterpriseEdges', { enterpriseId: enterprise.id })).json as Record<string, unknown>[];
+    expect(rows.map(broken)).toEqual(enterprise.edges.map((e) => e.id === edge.id));
+    const edgeOf = async () => (await api('edge/getEdge', { enterpriseId: edge.enterpriseId, id: edge.id })).json as Record<string, unknown>;
+    expect(broken(await edgeOf())).toBe(true);
+    const batch = (await api('monitoring/getEnterpriseEdgeLinkStatus')).json as Record<string, unknown>[];
+    const brokenBatchRows = batch.filter((r) =>
+      kind === 'null-edgeState' ? r.edgeState === null : kind === 'null-id' ? r.edgeId === null : !('edgeSerialNumber' in r),
+    );
+    expect(brokenBatchRows).toHaveLength(edge.links.length);
+    await admin(`edges/${edge.id}/malformed`, 'PUT', { kind: null });
+    expect(broken(await edgeOf())).toBe(false);
+  });
+
+  test('unknown-link-state reports the edge\'s first link in a state nobody documented, in every call', async () => {
+    const edge = linkedEdge();
+    await admin(`edges/${edge.id}/malformed`, 'PUT', { kind: 'unknown-link-state' });
+    const metrics = (await api('metrics/getEdgeLinkMetrics', { enterpriseId: edge.enterpriseId, id: edge.id, interval: interval() }))
+      .json as { link: { state: string } }[];
+    expect(metrics.map((r) => r.link.state)).toEqual(['WOBBLY', ...edge.links.slice(1).map((l) => l.state)]);
+    const status = (await api('monitoring/getEnterpriseEdgeLinkStatus')).json as Record<string, unknown>[];
+    expect(status.filter((r) => r.edgeId === edge.id).map((r) => r.linkState)).toEqual(['WOBBLY', ...edge.links.slice(1).map((l) => l.state)]);
+    expect(sandbox.fleet.edge(edge.id)!.links[0]!.state).not.toBe('WOBBLY');
+  });
+
+  test('the malformed route refuses unknown kinds and unknown edges', async () => {
+    expect((await admin(`edges/${linkedEdge().id}/malformed`, 'PUT', { kind: 'on-fire' })).status).toBe(400);
+    expect((await admin('edges/1/malformed', 'PUT', { kind: 'null-id' })).status).toBe(404);
+  });
+
+  test('nonJsonNext answers a proxy\'s HTML 502 page to the next calls, never to a login', async () => {
+    await admin('faults', 'PUT', { nonJsonNext: 2 });
+    const login = await http(`${sandbox.url}/portal/rest/login/operatorLogin`, 'POST', { username: sandbox.username, password: sandbox.password });
+    expect(login.status).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const response = await request(`${sandbox.url}/portal/rest/monitoring/getAggregates`, { method: 'POST', headers: { cookie } });
+      expect(response.statusCode).toBe(502);
+      expect(response.headers['content-type']).toMatch(/text\/html/);
+      expect(await response.body.text()).toContain('502 Bad Gateway');
+    }
+    expect((await api('monitoring/getAggregates')).status).toBe(200);
+    expect(sandbox.stats.serverErrors).toBe(2);
+  });
+
+  test('rateLimitEveryMs answers bursts of 429 with Retry-After between stretches of normal answers', async () => {
+    await admin('faults', 'PUT', { rateLimitEveryMs: 200, rateLimitCoolDownMs: 100, retryAfterSeconds: 2 });
+    const statuses = new Set<number>();
+    for (let i = 0; i < 40 && statuses.size < 2; i++) {
+      const response = await api('monitoring/getAggregates');
+      statuses.add(response.status);
+      if (response.status === 429) expect(response.headers['retry-after']).toBe('2');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect([...statuses].sort()).toEqual([200, 429]);
+    expect(sandbox.stats.rateLimited).toBeGreaterThan(0);
+  });
+
+  test('session expiry: the next call gets the token error, a fresh login works', async () => {
+    await admin('sessions/expire', 'POST');
+    expect((await api('monitoring/getAggregates')).json).toEqual({ error: { code: -32000, message: 'tokenError [expired session cookie]' } });
+  });
+
+  test('the VCO sandbox is written from SPEC: it imports nothing from the engine (clients/, config/, domain/)', () => {
+    const dir = join(__dirname, '../../sandbox/velocloud');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(join(dir, file), 'utf8');
+      expect([file, source.match(/from '(\.\.\/)+(clients|config|domain)\b[^']*'/g)]).toEqual([file, null]);
+    }
+  });
+});
+
 describe('startVelocloudSandboxes', () => {
   test('starts one orchestrator per host and gives the VELOCLOUD_CREDENTIALS that reach them', async () => {
     const fleet = generateFleet({ seed: 9, hosts: ['east.vco', 'west.vco'], enterprisesPerHost: 2, edgesPerEnterprise: 5, now: NOW });
@@ -337,7 +453,7 @@ describe('a 10,000-edge orchestrator', () => {
     try {
       const listing = performance.now();
       const { edgeCount, enterprises } = await client.getAggregates();
-      const lists = await Promise.all(enterprises.map((e) => client.getEnterpriseEdges(e.id)));
+      const lists = (await Promise.all(enterprises.map((e) => client.getEnterpriseEdges(e.id)))).map((l) => l.rows);
       const listedMs = performance.now() - listing;
       expect(edgeCount).toBe(10_000);
       expect(lists.flat()).toHaveLength(10_000);
@@ -346,7 +462,7 @@ describe('a 10,000-edge orchestrator', () => {
       const batch = performance.now();
       const status = await client.getEnterpriseEdgeLinkStatus();
       const batchMs = performance.now() - batch;
-      expect(new Set(status.map((r) => r.edgeId)).size).toBe(10_000);
+      expect(new Set(status.rows.map((r) => r.edgeId)).size).toBe(10_000);
 
       const sample = lists.flat().filter((_, i) => i % 100 === 0);
       const perEdge = performance.now();
