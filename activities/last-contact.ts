@@ -24,7 +24,9 @@ export function createLastContactActivities(deps: ActivityDeps) {
       const client = velocloud.forHost(request.host);
       const { enterprises } = await client.getAggregates();
       const perEnterprise = await mapWithConcurrency(enterprises, ENTERPRISE_LISTING_CONCURRENCY, async (enterprise) => {
-        const edges = await client.getEnterpriseEdges(enterprise.id);
+        // Rows that break the contract are skipped (and logged): one bad edge must not hide its orchestrator.
+        const { rows: edges, problems } = await client.getEnterpriseEdges(enterprise.id);
+        if (problems.length) logger.warn({ host: request.host, enterpriseId: enterprise.id, problems: problems.slice(0, 5) }, 'edge rows skipped');
         heartbeat(enterprise.id);
         return edges
           .filter((edge) => isStale(edge.lastContact, request.asOf, config.timezone))

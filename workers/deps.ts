@@ -29,8 +29,9 @@ export function createActivityDeps({ config, logger, registry, temporal }: Worke
   const velocloud = new VelocloudClients(config.velocloud.hosts, {
     verifySsl: config.velocloud.verifySsl,
     onCall: ({ host, call, outcome }) => metrics.velocloudCalls.inc({ host, call, outcome }),
+    callSignal: currentCallSignal,
   });
-  const slack = new SlackClient({ botToken: config.slack.botToken, channel: config.slack.channel, apiUrl: config.slack.apiUrl });
+  const slack = new SlackClient({ botToken: config.slack.botToken, channel: config.slack.channel, apiUrl: config.slack.apiUrl, callSignal: currentCallSignal });
   const email = new EmailClient({ smtpUrl: config.email.smtpUrl, from: config.email.from });
   const bruin = new BruinClient(config.bruin, {
     onCall: ({ call, outcome }) => metrics.bruinCalls.inc({ call, outcome }),

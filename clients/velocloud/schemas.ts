@@ -2,7 +2,8 @@
  * The contract with the orchestrator, checked once at the boundary. Real VCO data leaves fields
  * null or out now and then: display fields and metrics are normalised ('' / 0 / null) so one odd
  * edge does not fail a cycle, while identities and states are required, because without them the
- * engine cannot tell which edge it is looking at or whether it is down.
+ * engine cannot tell which edge it is looking at or whether it is down. List answers are checked
+ * row by row (the `...RowSchema`s), so a bad row costs its edge, not the answer.
  */
 import { z } from 'zod';
 import type {
@@ -79,8 +80,6 @@ export const edgeSchema: z.ZodType<EdgeRecord> = z
     ...(activationTime ? { activationTime } : {}),
   }));
 
-export const edgesSchema = z.array(edgeSchema);
-
 const linkFields = {
   interface: z.string(),
   displayName: text,
@@ -135,31 +134,43 @@ const edgeOfRowFields = {
   edgeSerialNumber: text,
 };
 
-export const edgeLinkStatusSchema: z.ZodType<VelocloudEdgeLinkStatus[]> = z.array(
-  z
-    .object({
-      ...edgeOfRowFields,
-      edgeModelNumber: text,
-      edgeLastContact: vcoDate,
-      linkId: id.nullish(),
-      interface: z.string().nullish(),
-      displayName: text,
-      linkState: z.string().nullish(),
-    })
-    .transform(({ linkId, interface: iface, displayName, linkState, ...edge }, ctx) => {
-      if (linkId === null || linkId === undefined) return { ...edge, link: null };
-      // A row that names a link must say which interface it is and how it is doing.
-      if (!iface) ctx.addIssue({ code: 'custom', path: ['interface'], message: 'required when linkId is set' });
-      if (!linkState) ctx.addIssue({ code: 'custom', path: ['linkState'], message: 'required when linkId is set' });
-      return { ...edge, link: { linkId, interface: iface ?? '', displayName, state: linkState ?? '' } };
-    }),
-);
+/** One flat row of monitoring/getEnterpriseEdgeLinkStatus: a link with its edge, or an edge without links. */
+export const edgeLinkStatusRowSchema: z.ZodType<VelocloudEdgeLinkStatus> = z
+  .object({
+    ...edgeOfRowFields,
+    edgeModelNumber: text,
+    edgeLastContact: vcoDate,
+    linkId: id.nullish(),
+    interface: z.string().nullish(),
+    displayName: text,
+    linkState: z.string().nullish(),
+  })
+  .transform(({ linkId, interface: iface, displayName, linkState, ...edge }, ctx) => {
+    if (linkId === null || linkId === undefined) return { ...edge, link: null };
+    // A row that names a link must say which interface it is and how it is doing.
+    if (!iface) ctx.addIssue({ code: 'custom', path: ['interface'], message: 'required when linkId is set' });
+    if (!linkState) ctx.addIssue({ code: 'custom', path: ['linkState'], message: 'required when linkId is set' });
+    return { ...edge, link: { linkId, interface: iface ?? '', displayName, state: linkState ?? '' } };
+  });
 
-export const aggregateLinkMetricsSchema: z.ZodType<VelocloudAggregateLinkMetrics[]> = z.array(
-  z
-    .object({
-      ...metricFields,
-      link: z.object({ ...linkFields, ...edgeOfRowFields }),
-    })
-    .transform(({ link, ...metrics }) => ({ ...metrics, ...link })),
-);
+const { linkId: _linkId, ...measurements } = metricFields;
+
+/**
+ * One row of monitoring/getAggregateEdgeLinkMetrics (SPEC §3): the metrics beside `link`, which has
+ * the flat fields of a link status row (`linkState`, no `backupState`). The link id is read from
+ * `link`, or from the row where a release puts it there.
+ */
+export const aggregateLinkMetricsRowSchema: z.ZodType<VelocloudAggregateLinkMetrics> = z
+  .object({
+    ...measurements,
+    linkId: id.nullish(),
+    link: z.object({ ...edgeOfRowFields, linkId: id.nullish(), interface: z.string(), displayName: text, linkState: state }),
+  })
+  .transform(({ link: { linkId: linkIdOfLink, linkState, ...link }, linkId: linkIdOfRow, ...metrics }, ctx) => {
+    const linkId = linkIdOfLink ?? linkIdOfRow;
+    if (linkId === null || linkId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['link', 'linkId'], message: 'required: no link id in the row or its link' });
+      return z.NEVER;
+    }
+    return { ...metrics, ...link, linkId, state: linkState };
+  });

@@ -93,8 +93,29 @@ export interface VelocloudEdgeLinkStatus extends VelocloudEdgeOfRow {
   link: { linkId: number; interface: string; displayName: string; state: string } | null;
 }
 
-/** One row of the batch link metrics: a link's metrics with the edge and enterprise it belongs to. */
-export interface VelocloudAggregateLinkMetrics extends VelocloudLinkMetrics, VelocloudEdgeOfRow {}
+/**
+ * One row of the batch link metrics: a link's metrics with the edge and enterprise it belongs to.
+ * The VCO gives no backup state here (SPEC §3): join with the per-edge metrics when it matters.
+ */
+export interface VelocloudAggregateLinkMetrics extends Omit<VelocloudLinkMetrics, 'backupState'>, VelocloudEdgeOfRow {}
+
+/** A row of a list answer that broke the contract: left out of the result and reported instead. */
+export interface RowProblem {
+  host: string;
+  call: string;
+  /** The edge the row is about, when the row has a usable id. */
+  edgeId?: number;
+  /** The first field that was wrong, e.g. `edgeState` or `link.linkState`. */
+  field: string;
+  /** Host, call, row and every field that was wrong, e.g. `... row 3 (edge 12): edgeState: expected string ...`. */
+  message: string;
+}
+
+/** A list answer validated row by row: the good rows, and what was wrong with the others. */
+export interface Rows<T> {
+  rows: T[];
+  problems: RowProblem[];
+}
 
 export type VelocloudCallOutcome = 'ok' | 'retryable' | 'rate-limited' | 'non-retryable';
 
@@ -113,4 +134,9 @@ export interface VelocloudClientOptions {
   timeoutMs?: number;
   /** Called once per HTTP call, e.g. to count calls by outcome in Prometheus. */
   onCall?: (event: VelocloudCallEvent) => void;
+  /**
+   * The signal of whatever the calls run for (an activity attempt): a call is abandoned, and a
+   * wait for the host's cool-down given up, when it aborts.
+   */
+  callSignal?: () => AbortSignal | undefined;
 }

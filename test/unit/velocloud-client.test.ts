@@ -27,6 +27,7 @@ function anEdge(match: (edge: FleetEdge) => boolean = () => true): FleetEdge {
 }
 
 const lastHour = () => ({ start: new Date(Date.now() - 3_600_000), end: new Date() });
+const edge = () => anEdge((e) => e.edgeState === 'CONNECTED');
 
 beforeAll(async () => {
   sandbox = await startVelocloudSandbox({ fleet, username: 'noc@example.com', password: 'p+ss word' });
@@ -52,7 +53,8 @@ describe('VelocloudClient calls', () => {
   test('getEnterpriseEdges returns the edges of one enterprise with their identity and state', async () => {
     const client = newClient();
     for (const enterprise of sandbox.fleet.enterprises()) {
-      const edges = await client.getEnterpriseEdges(enterprise.id);
+      const { rows: edges, problems } = await client.getEnterpriseEdges(enterprise.id);
+      expect(problems).toEqual([]);
       expect(edges.map((e) => [e.id, e.enterpriseId, e.serialNumber, e.edgeState, e.name, e.modelNumber])).toEqual(
         enterprise.edges.map((e) => [e.id, enterprise.id, e.serialNumber, e.edgeState, e.name, e.modelNumber]),
       );
@@ -146,7 +148,8 @@ describe('VelocloudClient calls', () => {
   });
 
   test('getEnterpriseEdgeLinkStatus returns one row per link, and one link-less row per edge without links', async () => {
-    const rows = await newClient().getEnterpriseEdgeLinkStatus();
+    const { rows, problems } = await newClient().getEnterpriseEdgeLinkStatus();
+    expect(problems).toEqual([]);
     const edges = edgesWhere(() => true);
     expect(rows).toHaveLength(edges.reduce((n, e) => n + Math.max(1, e.links.length), 0));
     const bare = anEdge((e) => e.links.length === 0);
@@ -170,23 +173,37 @@ describe('VelocloudClient calls', () => {
     );
   });
 
-  test('getAggregateEdgeLinkMetrics returns every link with its edge and enterprise', async () => {
+  test('getAggregateEdgeLinkMetrics returns every link with its edge and enterprise, read from the flat link fields', async () => {
     const client = newClient();
-    const rows = await client.getAggregateEdgeLinkMetrics(lastHour());
+    const { rows, problems } = await client.getAggregateEdgeLinkMetrics(lastHour());
+    expect(problems).toEqual([]);
     const edges = edgesWhere(() => true);
     expect(rows).toHaveLength(edges.reduce((n, e) => n + e.links.length, 0));
     const edge = anEdge((e) => e.links.length > 0);
-    const row = rows.find((r) => r.linkId === edge.links[0]!.linkId);
-    expect(row).toMatchObject({
-      edgeId: edge.id,
-      enterpriseId: edge.enterpriseId,
-      edgeSerialNumber: edge.serialNumber,
-      edgeState: edge.edgeState,
+    const link = edge.links[0]!;
+    const enterprise = sandbox.fleet.enterprise(edge.enterpriseId)!;
+    expect(rows.find((r) => r.linkId === link.linkId)).toEqual({
+      linkId: link.linkId,
       interface: 'GE1',
-      bestLatencyMsRx: edge.links[0]!.bestLatencyMsRx,
+      displayName: link.displayName,
+      state: link.state,
+      enterpriseId: edge.enterpriseId,
+      enterpriseName: enterprise.name,
+      edgeId: edge.id,
+      edgeName: edge.name,
+      edgeState: edge.edgeState,
+      edgeSerialNumber: edge.serialNumber,
+      bestLatencyMsRx: link.bestLatencyMsRx,
+      bestLatencyMsTx: link.bestLatencyMsTx,
+      bestLossPctRx: link.bestLossPctRx,
+      bestLossPctTx: link.bestLossPctTx,
+      bestJitterMsRx: link.bestJitterMsRx,
+      bestJitterMsTx: link.bestJitterMsTx,
+      bytesRx: link.bytesRx,
+      bytesTx: link.bytesTx,
     });
     const only = sandbox.fleet.enterprises()[0]!;
-    const filtered = await client.getAggregateEdgeLinkMetrics(lastHour(), { enterpriseIds: [only.id] });
+    const filtered = (await client.getAggregateEdgeLinkMetrics(lastHour(), { enterpriseIds: [only.id] })).rows;
     expect(new Set(filtered.map((r) => r.enterpriseId))).toEqual(new Set([only.id]));
     expect(filtered).toHaveLength(only.edges.reduce((n, e) => n + e.links.length, 0));
   });
@@ -241,16 +258,72 @@ describe('VelocloudClient sessions', () => {
 });
 
 describe('VelocloudClient failures', () => {
-  const edge = () => anEdge((e) => e.edgeState === 'CONNECTED');
+  test('a 429 pauses every call to the host until the cool-down ends, then the calls are sent (again)', async () => {
+    const events: VelocloudCallEvent[] = [];
+    let sawRateLimit!: () => void;
+    const rateLimited = new Promise<void>((resolve) => (sawRateLimit = resolve));
+    const client = newClient({
+      onCall: (e) => {
+        events.push(e);
+        if (e.outcome === 'rate-limited') sawRateLimit();
+      },
+    });
+    await client.getAggregates();
+    // The VCO answers 429 to anything that arrives in the next 0.9 s, and asks for 1 s of quiet.
+    sandbox.setFaults({ rateLimitNext: 1, retryAfterSeconds: 1, rateLimitCoolDownMs: 900 });
+    const edges = edgesWhere(() => true).slice(0, 10);
+    const first = client.getEdge(edges[0]!.enterpriseId, edges[0]!.id);
+    await rateLimited;
+    const others = edges.slice(1).map((e) => client.getEdge(e.enterpriseId, e.id));
+    const fetched = await Promise.all([first, ...others]);
+    expect(fetched.map((e) => e.id)).toEqual(edges.map((e) => e.id));
+    // Only the first call met the 429: the others waited for the cool-down instead of meeting it too.
+    expect(sandbox.stats.rateLimited).toBe(1);
+    expect(events.filter((e) => e.call === 'edge/getEdge').map((e) => e.outcome).sort()).toEqual([
+      ...Array<string>(10).fill('ok'),
+      'rate-limited',
+    ]);
+  });
 
-  test('429 is rate-limited with the Retry-After delay, and the cool-down holds', async () => {
+  test('a cool-down longer than the call may wait is rate-limited at once, with what is left of it', async () => {
+    const client = newClient({ timeoutMs: 5_000 });
+    await client.getAggregates();
+    sandbox.setFaults({ rateLimitNext: 1, retryAfterSeconds: 7, pathContains: 'getEdge' });
+    const first = await failure(client.getEdge(edge().enterpriseId, edge().id));
+    expect(first).toMatchObject({ kind: 'rate-limited', status: 429, call: 'edge/getEdge' });
+    expect(first.retryAfterMs).toBeGreaterThan(6_000);
+    expect(first.retryAfterMs).toBeLessThanOrEqual(7_000);
+    expect(first.message).toContain(`velocloud ${sandbox.hostName} edge/getEdge`);
+    // Other calls to the host are not sent while it cools down.
+    const other = await failure(client.getEnterprise(edge().enterpriseId));
+    expect(other.kind).toBe('rate-limited');
+    expect(sandbox.received.filter((r) => r.path.endsWith('getEnterprise'))).toHaveLength(0);
+  });
+
+  test('a wait for the cool-down stops when the call signal aborts (the activity attempt is given up)', async () => {
+    const attempt = new AbortController();
+    const client = newClient({ timeoutMs: 60_000, callSignal: () => attempt.signal });
+    await client.getAggregates();
+    sandbox.setFaults({ rateLimitNext: 1, retryAfterSeconds: 30 });
+    const waiting = failure(client.getEdge(edge().enterpriseId, edge().id));
+    while (sandbox.stats.rateLimited === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    attempt.abort();
+    const error = await waiting;
+    expect(error).toMatchObject({ kind: 'rate-limited', call: 'edge/getEdge' });
+    expect(error.retryAfterMs).toBeGreaterThan(20_000);
+  });
+
+  test('periodic 429 bursts are waited out: every call of a busy stretch completes', async () => {
     const client = newClient();
     await client.getAggregates();
-    sandbox.setFaults({ rateLimitNext: 1, retryAfterSeconds: 7, rateLimitCoolDownMs: 60_000, pathContains: 'getEdge' });
-    const first = await failure(client.getEdge(edge().enterpriseId, edge().id));
-    expect(first).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 7_000, call: 'edge/getEdge' });
-    const during = await failure(client.getEdge(edge().enterpriseId, edge().id));
-    expect(during.kind).toBe('rate-limited');
+    sandbox.setFaults({ rateLimitEveryMs: 400, rateLimitCoolDownMs: 150, retryAfterSeconds: 0 });
+    const edges = edgesWhere(() => true);
+    for (let round = 0; round < 4; round++) {
+      const fetched = await Promise.all(edges.map((e) => client.getEdge(e.enterpriseId, e.id)));
+      expect(fetched).toHaveLength(edges.length);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(sandbox.stats.rateLimited).toBeGreaterThan(0);
   });
 
   test('5xx is retryable', async () => {
@@ -357,7 +430,7 @@ describe('VelocloudClient failures', () => {
     const e = edge();
     await client.getEdge(e.enterpriseId, e.id);
     sandbox.setFaults({ rateLimitNext: 1 });
-    await failure(client.getEdge(e.enterpriseId, e.id));
+    await client.getEdge(e.enterpriseId, e.id);
     sandbox.setFaults({ errorRate: 1 });
     await failure(client.getEdge(e.enterpriseId, e.id));
     sandbox.setFaults({ malformedNext: 1 });
@@ -366,6 +439,7 @@ describe('VelocloudClient failures', () => {
       ['login/operatorLogin', 'ok'],
       ['edge/getEdge', 'ok'],
       ['edge/getEdge', 'rate-limited'],
+      ['edge/getEdge', 'ok'],
       ['edge/getEdge', 'retryable'],
       ['edge/getEdge', 'non-retryable'],
     ]);
@@ -374,6 +448,104 @@ describe('VelocloudClient failures', () => {
       expect(ev.seconds).toBeGreaterThanOrEqual(0);
       expect(ev.seconds).toBeLessThan(5);
     }
+  });
+});
+
+describe('VelocloudClient list answers, row by row', () => {
+  const brokenEdge = (kind: 'null-edgeState' | 'missing-serialNumber' | 'null-id' | 'unknown-link-state') => {
+    const edge = anEdge((e) => e.edgeState === 'CONNECTED' && e.links.length >= 2);
+    sandbox.setMalformed(edge.id, kind);
+    return edge;
+  };
+
+  test('getEnterpriseEdges keeps the good rows and reports a row with a null edgeState by its edge id and field', async () => {
+    const edge = brokenEdge('null-edgeState');
+    const enterprise = sandbox.fleet.enterprise(edge.enterpriseId)!;
+    const { rows, problems } = await newClient().getEnterpriseEdges(enterprise.id);
+    expect(rows.map((e) => e.id)).toEqual(enterprise.edges.filter((e) => e.id !== edge.id).map((e) => e.id));
+    expect(problems).toEqual([
+      {
+        host: sandbox.hostName,
+        call: 'enterprise/getEnterpriseEdges',
+        edgeId: edge.id,
+        field: 'edgeState',
+        message: expect.stringContaining(`velocloud ${sandbox.hostName} enterprise/getEnterpriseEdges: row `),
+      },
+    ]);
+    expect(problems[0]!.message).toMatch(/edgeState: .*expected string/);
+  });
+
+  test('that edge fetched on its own fails for good, naming host, call and field', async () => {
+    const edge = brokenEdge('null-edgeState');
+    const error = await failure(newClient().getEdge(edge.enterpriseId, edge.id));
+    expect(error.kind).toBe('non-retryable');
+    expect(error.message).toMatch(new RegExp(`^velocloud ${sandbox.hostName} edge/getEdge: unexpected response: edgeState: .*expected string`));
+  });
+
+  test('a row without a usable id is reported without one', async () => {
+    const edge = brokenEdge('null-id');
+    const { rows, problems } = await newClient().getEnterpriseEdges(edge.enterpriseId);
+    expect(rows.map((e) => e.id)).not.toContain(edge.id);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).not.toHaveProperty('edgeId');
+    expect(problems[0]).toMatchObject({ field: 'id', call: 'enterprise/getEnterpriseEdges' });
+  });
+
+  test('an edge without a serial number and a link in an undocumented state are data, not errors', async () => {
+    const noSerial = brokenEdge('missing-serialNumber');
+    const client = newClient();
+    expect((await client.getEdge(noSerial.enterpriseId, noSerial.id)).serialNumber).toBe('');
+    const { rows, problems } = await client.getEnterpriseEdges(noSerial.enterpriseId);
+    expect(problems).toEqual([]);
+    expect(rows.find((e) => e.id === noSerial.id)?.serialNumber).toBe('');
+    sandbox.setMalformed(noSerial.id, 'unknown-link-state');
+    const links = await client.getEdgeLinkMetrics(noSerial.enterpriseId, noSerial.id, lastHour());
+    expect(links.map((l) => l.state)).toEqual(['WOBBLY', ...noSerial.links.slice(1).map((l) => l.state)]);
+  });
+
+  test('the batch calls drop the rows of a broken edge, each reported with its edge id, and keep every other row', async () => {
+    const edge = brokenEdge('null-edgeState');
+    const client = newClient();
+    const status = await client.getEnterpriseEdgeLinkStatus();
+    const allEdges = edgesWhere(() => true);
+    expect(status.rows).toHaveLength(allEdges.reduce((n, e) => n + Math.max(1, e.links.length), 0) - edge.links.length);
+    expect(status.rows.some((r) => r.edgeId === edge.id)).toBe(false);
+    expect(status.problems).toHaveLength(edge.links.length);
+    expect(status.problems.every((p) => p.edgeId === edge.id && p.field === 'edgeState')).toBe(true);
+
+    const metrics = await client.getAggregateEdgeLinkMetrics(lastHour());
+    expect(metrics.rows).toHaveLength(allEdges.reduce((n, e) => n + e.links.length, 0) - edge.links.length);
+    expect(metrics.problems.map((p) => [p.call, p.edgeId, p.field])).toEqual(
+      edge.links.map(() => ['monitoring/getAggregateEdgeLinkMetrics', edge.id, 'link.edgeState']),
+    );
+  });
+
+  test('a batch row with a link but no link state is dropped, naming the field', async () => {
+    const edge = brokenEdge('unknown-link-state');
+    sandbox.setLink(edge.id, edge.links[1]!.interface, { state: '' });
+    const { rows, problems } = await newClient().getEnterpriseEdgeLinkStatus();
+    expect(rows.filter((r) => r.edgeId === edge.id).map((r) => r.link?.state)).toEqual(['WOBBLY', ...edge.links.slice(2).map((l) => l.state)]);
+    expect(problems.map((p) => [p.edgeId, p.field])).toEqual([[edge.id, 'linkState']]);
+  });
+
+  test('an answer that is not a list at all fails as a whole, naming the call', async () => {
+    const client = newClient();
+    await client.getAggregates();
+    sandbox.setFaults({ malformedNext: 1 });
+    const error = await failure(client.getEnterpriseEdges(sandbox.fleet.enterprises()[0]!.id));
+    expect(error.kind).toBe('non-retryable');
+    expect(error.message).toContain(`velocloud ${sandbox.hostName} enterprise/getEnterpriseEdges: unexpected response: (root)`);
+  });
+
+  test.each([502, 200])('a proxy page instead of JSON (HTTP %d) is retryable and names host and call', async (status) => {
+    const client = newClient();
+    await client.getAggregates();
+    sandbox.setFaults({ nonJsonNext: 1, nonJsonStatus: status });
+    const error = await failure(client.getEdge(edge().enterpriseId, edge().id));
+    expect(error).toMatchObject({ kind: 'retryable', status, call: 'edge/getEdge' });
+    expect(error.message).toContain(`velocloud ${sandbox.hostName} edge/getEdge`);
+    expect(error.message).toContain('502 Bad Gateway');
+    await expect(client.getEdge(edge().enterpriseId, edge().id)).resolves.toMatchObject({ id: edge().id });
   });
 });
 
