@@ -5,7 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/client';
-import { clientIdOf, edgeIdentity, edgeKey, faultReasons, type EdgeSummary } from '../domain/edges';
+import { clientIdOf, edgeIdentity, edgeKey, faultReasons, hasSerial, type EdgeSummary } from '../domain/edges';
 import { outageReportEmail, type OutageEntry } from '../domain/outage-report';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
 import { createNotifier, portalUrls, reportEmail } from './notify';
@@ -72,6 +72,11 @@ export function createOutageActivities(deps: ActivityDeps) {
       let started = 0;
       const detectedAt = new Date().toISOString();
       for (const edge of edges) {
+        // The serial is what a ticket is about: without one there is nothing to report or ticket.
+        if (!hasSerial(edge)) {
+          logger.warn({ edge: edgeKey(edge), name: edge.name }, 'outage of an edge without a serial number: not quarantined');
+          continue;
+        }
         const input: QuarantineInput = {
           edge: edgeIdentity(edge),
           detectedAt,

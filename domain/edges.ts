@@ -46,6 +46,9 @@ export const CONNECTED = 'CONNECTED';
 export const OFFLINE = 'OFFLINE';
 export const DISCONNECTED = 'DISCONNECTED';
 
+/** The link states SPEC §2 knows; a VCO release may send others, and those are never taken as healthy. */
+export const KNOWN_LINK_STATES: ReadonlySet<string> = new Set(['STABLE', 'UNSTABLE', DISCONNECTED, 'QUIET']);
+
 const COUNTED_BACKUP_STATES = new Set(['UNCONFIGURED', 'ACTIVE']);
 const WIRELESS_SERVICE_GROUPS = new Set(['PUBLIC_WIRELESS', 'PRIVATE_WIRELESS']);
 
@@ -62,9 +65,19 @@ export function countedLinks<T extends Pick<LinkSummary, 'backupState'>>(links: 
   return links.filter(isCountedLink);
 }
 
-/** P1: an edge needs attention when it is not CONNECTED or any counted link is DISCONNECTED. */
+export function isKnownLinkState(state: string): boolean {
+  return KNOWN_LINK_STATES.has(state);
+}
+
+/**
+ * P1: an edge needs attention when it is not CONNECTED, or a counted link is DISCONNECTED or in a
+ * state nobody documented (then nobody can say it is fine).
+ */
 export function isFaulty(edge: EdgeCondition): boolean {
-  return edge.state !== CONNECTED || countedLinks(edge.links).some((l) => l.state === DISCONNECTED);
+  return (
+    edge.state !== CONNECTED ||
+    countedLinks(edge.links).some((l) => l.state === DISCONNECTED || !isKnownLinkState(l.state))
+  );
 }
 
 /** P2: an outage is an OFFLINE edge or a counted link DISCONNECTED. */
@@ -72,14 +85,20 @@ export function isOutage(edge: EdgeCondition): boolean {
   return edge.state === OFFLINE || countedLinks(edge.links).some((l) => l.state === DISCONNECTED);
 }
 
-/** Why an edge is faulty, in words for people: `OFFLINE`, `GE2 DISCONNECTED`. */
+/** Why an edge is faulty, in words for people: `OFFLINE`, `GE2 DISCONNECTED`, `GE1 WOBBLY (unknown state)`. */
 export function faultReasons(edge: EdgeCondition): string[] {
   const reasons: string[] = [];
   if (edge.state !== CONNECTED) reasons.push(edge.state);
   for (const link of countedLinks(edge.links)) {
     if (link.state === DISCONNECTED) reasons.push(`${link.interface} ${DISCONNECTED}`);
+    else if (!isKnownLinkState(link.state)) reasons.push(`${link.interface} ${link.state || '(no state)'} (unknown state)`);
   }
   return reasons;
+}
+
+/** No serial, no business key: such an edge can be watched but never ticketed. */
+export function hasSerial(edge: { serial: string }): boolean {
+  return edge.serial.trim() !== '';
 }
 
 /** The Bruin client id carried in an enterprise name (`Titan America|85940|`); none → test enterprise. */

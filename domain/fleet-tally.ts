@@ -1,9 +1,22 @@
 /**
- * The running count of a fan-out over the fleet: edges and links by {host, enterprise, state},
- * the faulty edges, and the edges that could not be fetched. Compact and JSON-safe, because it
- * travels between child workflows, across continue-as-new, and ends in the cycle's result.
+ * The running count of a fan-out over the fleet: edges and links by {host, enterprise, state}
+ * (states the engine does not know count under their own name), the faulty edges, the edges that
+ * could not be fetched, the enterprises and hosts that could not be listed, and the edges without
+ * a serial. Compact and JSON-safe, because it travels between child workflows, across
+ * continue-as-new, and ends in the cycle's result.
  */
-import { displayEnterprise, edgeIdentity, faultReasons, isCountedLink, isFaulty, isOutage, type EdgeIdentity, type EdgeRef, type EdgeSummary } from './edges';
+import {
+  displayEnterprise,
+  edgeIdentity,
+  faultReasons,
+  hasSerial,
+  isCountedLink,
+  isFaulty,
+  isOutage,
+  type EdgeIdentity,
+  type EdgeRef,
+  type EdgeSummary,
+} from './edges';
 
 export interface FaultyEdge extends EdgeIdentity {
   state: string;
@@ -13,7 +26,17 @@ export interface FaultyEdge extends EdgeIdentity {
   lastContact: string | null;
 }
 
-export interface FetchFailure extends EdgeRef {
+/** An edge that could not be fetched; `edgeId` is absent when its listing row had no usable id. */
+export interface FetchFailure extends Omit<EdgeRef, 'edgeId'> {
+  edgeId?: number;
+  error: string;
+}
+
+/** An enterprise whose edges could not be listed, or (no enterpriseId) a host whose enterprises could not be. */
+export interface UnlistedEnterprise {
+  host: string;
+  enterpriseId?: number;
+  enterpriseName?: string;
   error: string;
 }
 
@@ -26,6 +49,12 @@ export interface FleetTally {
   faulty: FaultyEdge[];
   /** The first failures, for people to read; `failed` has the full count. */
   failures: FetchFailure[];
+  /** Processed edges without a serial number: watched, never ticketed. */
+  noSerial: number;
+  unlistedHosts: number;
+  unlistedEnterprises: number;
+  /** The first hosts and enterprises that could not be listed, with why. */
+  unlisted: UnlistedEnterprise[];
 }
 
 export interface StateCount {
@@ -36,9 +65,23 @@ export interface StateCount {
 }
 
 const MAX_FAILURES_KEPT = 50;
+const MAX_UNLISTED_KEPT = 10;
+/** Told to people beside the VCO's own reasons, so nobody waits for a ticket that cannot come. */
+export const NO_SERIAL_REASON = 'no serial number (not ticketed)';
 
 export function emptyTally(): FleetTally {
-  return { processed: 0, failed: 0, edges: {}, links: {}, faulty: [], failures: [] };
+  return {
+    processed: 0,
+    failed: 0,
+    edges: {},
+    links: {},
+    faulty: [],
+    failures: [],
+    noSerial: 0,
+    unlistedHosts: 0,
+    unlistedEnterprises: 0,
+    unlisted: [],
+  };
 }
 
 function stateKey(host: string, enterprise: string, state: string): string {
@@ -53,7 +96,7 @@ export function toFaultyEdge(edge: EdgeSummary): FaultyEdge {
   return {
     ...edgeIdentity(edge),
     state: edge.state,
-    reasons: faultReasons(edge),
+    reasons: hasSerial(edge) ? faultReasons(edge) : [...faultReasons(edge), NO_SERIAL_REASON],
     outage: isOutage(edge),
     lastContact: edge.lastContact,
   };
@@ -62,6 +105,7 @@ export function toFaultyEdge(edge: EdgeSummary): FaultyEdge {
 export function addEdge(tally: FleetTally, edge: EdgeSummary): void {
   const enterprise = displayEnterprise(edge.enterpriseName);
   tally.processed += 1;
+  if (!hasSerial(edge)) tally.noSerial += 1;
   bump(tally.edges, stateKey(edge.host, enterprise, edge.state));
   for (const link of edge.links) {
     if (isCountedLink(link)) bump(tally.links, stateKey(edge.host, enterprise, link.state));
@@ -69,18 +113,34 @@ export function addEdge(tally: FleetTally, edge: EdgeSummary): void {
   if (isFaulty(edge)) tally.faulty.push(toFaultyEdge(edge));
 }
 
-export function addFailure(tally: FleetTally, ref: EdgeRef, error: string): void {
+export function addFailure(tally: FleetTally, ref: Omit<FetchFailure, 'error'>, error: string): void {
   tally.failed += 1;
   if (tally.failures.length < MAX_FAILURES_KEPT) tally.failures.push({ ...ref, error });
 }
 
+export function addUnlisted(tally: FleetTally, unlisted: UnlistedEnterprise): void {
+  if (unlisted.enterpriseId === undefined) tally.unlistedHosts += 1;
+  else tally.unlistedEnterprises += 1;
+  if (tally.unlisted.length < MAX_UNLISTED_KEPT) tally.unlisted.push(unlisted);
+}
+
+/** A tally as an older release recorded it (before the listing and serial counts), made whole. */
+export function completeTally(tally: Partial<FleetTally>): FleetTally {
+  return { ...emptyTally(), ...tally };
+}
+
 export function mergeTally(into: FleetTally, from: FleetTally): void {
-  into.processed += from.processed;
-  into.failed += from.failed;
-  for (const [key, count] of Object.entries(from.edges)) bump(into.edges, key, count);
-  for (const [key, count] of Object.entries(from.links)) bump(into.links, key, count);
-  into.faulty.push(...from.faulty);
-  into.failures.push(...from.failures.slice(0, Math.max(0, MAX_FAILURES_KEPT - into.failures.length)));
+  const other = completeTally(from);
+  into.processed += other.processed;
+  into.failed += other.failed;
+  for (const [key, count] of Object.entries(other.edges)) bump(into.edges, key, count);
+  for (const [key, count] of Object.entries(other.links)) bump(into.links, key, count);
+  into.faulty.push(...other.faulty);
+  into.failures.push(...other.failures.slice(0, Math.max(0, MAX_FAILURES_KEPT - into.failures.length)));
+  into.noSerial += other.noSerial;
+  into.unlistedHosts += other.unlistedHosts;
+  into.unlistedEnterprises += other.unlistedEnterprises;
+  into.unlisted.push(...other.unlisted.slice(0, Math.max(0, MAX_UNLISTED_KEPT - into.unlisted.length)));
 }
 
 export function stateCounts(counts: Record<string, number>): StateCount[] {

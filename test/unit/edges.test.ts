@@ -10,7 +10,8 @@ import {
   isWireless,
   type EdgeCondition,
 } from '../../domain/edges';
-import { addEdge, addFailure, emptyTally, mergeTally, stateCounts } from '../../domain/fleet-tally';
+import { addEdge, addFailure, addUnlisted, completeTally, emptyTally, mergeTally, NO_SERIAL_REASON, stateCounts } from '../../domain/fleet-tally';
+import { summarizeCycle } from '../../domain/cycle-summary';
 import { chunkGroups } from '../../workflows/edge-fanout';
 
 const link = (iface: string, state: string, backupState = 'UNCONFIGURED') => ({ interface: iface, state, backupState });
@@ -25,6 +26,11 @@ describe('edge classification (SPEC §2, §4 P1/P2)', () => {
     ['active backup link disconnected counts', { state: 'CONNECTED', links: [link('GE3', 'DISCONNECTED', 'ACTIVE')] }, { faulty: true, outage: true, reasons: ['GE3 DISCONNECTED'] }],
     ['standby backup link disconnected does not count', { state: 'CONNECTED', links: [link('GE1', 'STABLE'), link('LTE', 'DISCONNECTED', 'STANDBY')] }, { faulty: false, outage: false, reasons: [] }],
     ['unstable link is not a fault', { state: 'CONNECTED', links: [link('GE1', 'UNSTABLE'), link('GE2', 'QUIET')] }, { faulty: false, outage: false, reasons: [] }],
+    ['a counted link in an unknown state is a fault, not an outage', { state: 'CONNECTED', links: [link('GE1', 'WOBBLY'), link('GE2', 'STABLE')] }, { faulty: true, outage: false, reasons: ['GE1 WOBBLY (unknown state)'] }],
+    ['a counted link without a state is a fault', { state: 'CONNECTED', links: [link('GE1', '')] }, { faulty: true, outage: false, reasons: ['GE1 (no state) (unknown state)'] }],
+    ['a standby link in an unknown state does not count', { state: 'CONNECTED', links: [link('GE1', 'STABLE'), link('LTE', 'WOBBLY', 'STANDBY')] }, { faulty: false, outage: false, reasons: [] }],
+    ['an unknown edge state is a fault under its own name', { state: 'REBOOTING', links: [link('GE1', 'STABLE')] }, { faulty: true, outage: false, reasons: ['REBOOTING'] }],
+    ['unknown link state beside a disconnected one', { state: 'CONNECTED', links: [link('GE1', 'DISCONNECTED'), link('GE2', 'WOBBLY', 'ACTIVE')] }, { faulty: true, outage: true, reasons: ['GE1 DISCONNECTED', 'GE2 WOBBLY (unknown state)'] }],
   ])('%s', (_name, edge, expected) => {
     expect({ faulty: isFaulty(edge), outage: isOutage(edge), reasons: faultReasons(edge) }).toEqual(expected);
   });
@@ -94,6 +100,53 @@ describe('fleet tally', () => {
     ]);
     expect(a.faulty.map((f) => [f.serial, f.outage, f.reasons])).toEqual([['S2', true, ['OFFLINE', 'GE1 DISCONNECTED']]]);
     expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+  });
+
+  it('counts links in unknown states under their own state, and their edges as faulty', () => {
+    const tally = emptyTally();
+    addEdge(tally, summary(1, 'CONNECTED', [link('GE1', 'WOBBLY'), link('GE2', 'STABLE')]));
+    addEdge(tally, summary(2, 'REBOOTING'));
+    expect(stateCounts(tally.links)).toEqual([
+      { host: 'h1', enterprise: 'Titan', state: 'STABLE', count: 2 },
+      { host: 'h1', enterprise: 'Titan', state: 'WOBBLY', count: 1 },
+    ]);
+    expect(stateCounts(tally.edges).map((c) => [c.state, c.count])).toEqual([['CONNECTED', 1], ['REBOOTING', 1]]);
+    expect(tally.faulty.map((f) => [f.edgeId, f.outage, f.reasons])).toEqual([
+      [1, false, ['GE1 WOBBLY (unknown state)']],
+      [2, false, ['REBOOTING']],
+    ]);
+  });
+
+  it('counts edges without a serial and says so in their reasons when they are faulty', () => {
+    const tally = emptyTally();
+    addEdge(tally, { ...summary(1, 'CONNECTED'), serial: '' });
+    addEdge(tally, { ...summary(2, 'OFFLINE', [link('GE1', 'DISCONNECTED')]), serial: ' ' });
+    addEdge(tally, summary(3, 'CONNECTED'));
+    expect(tally.noSerial).toBe(2);
+    expect(tally.faulty.map((f) => [f.edgeId, f.reasons])).toEqual([[2, ['OFFLINE', 'GE1 DISCONNECTED', NO_SERIAL_REASON]]]);
+  });
+
+  it('counts unlisted hosts and enterprises and keeps the first few with their errors, through merges', () => {
+    const a = emptyTally();
+    addUnlisted(a, { host: 'h1', error: 'velocloud h1 monitoring/getAggregates: HTTP 503' });
+    const b = emptyTally();
+    for (let id = 1; id <= 12; id++) addUnlisted(b, { host: 'h2', enterpriseId: id, enterpriseName: `E${id}`, error: 'HTTP 500' });
+    addFailure(b, { host: 'h2', enterpriseId: 3 }, 'no usable edge id');
+    mergeTally(a, b);
+    expect([a.unlistedHosts, a.unlistedEnterprises, a.failed]).toEqual([1, 12, 1]);
+    expect(a.unlisted).toHaveLength(10);
+    expect(a.unlisted[0]).toEqual({ host: 'h1', error: 'velocloud h1 monitoring/getAggregates: HTTP 503' });
+    const summaryOf = summarizeCycle(a, 40, 0, 1_000);
+    expect(summaryOf).toMatchObject({ unlistedHosts: 1, unlistedEnterprises: 12, noSerial: 0, failed: 1 });
+    expect(summaryOf.unlisted).toHaveLength(10);
+  });
+
+  it('completes a tally recorded before the listing and serial counts existed', () => {
+    const old = { processed: 2, failed: 0, edges: {}, links: {}, faulty: [], failures: [] };
+    const into = emptyTally();
+    mergeTally(into, old as never);
+    expect(into).toMatchObject({ processed: 2, noSerial: 0, unlistedHosts: 0, unlistedEnterprises: 0, unlisted: [] });
+    expect(completeTally(old)).toEqual({ ...emptyTally(), processed: 2 });
   });
 });
 
