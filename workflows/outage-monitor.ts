@@ -53,6 +53,11 @@ export interface OutageDetectorResult {
   processed: number;
   failed: number;
   outages: number;
+  /** Edges without a serial: their outages are not quarantined, since they could never be ticketed. */
+  noSerial: number;
+  /** Hosts and enterprises that could not be listed: their edges were not looked at. */
+  unlistedHosts: number;
+  unlistedEnterprises: number;
 }
 
 export const outageDetected = defineSignal<[{ detectedAt: string }]>('outageDetected');
@@ -85,6 +90,9 @@ export async function outageDetectorWorkflow(input: OutageDetectorInput = {}): P
     processed: tally.processed,
     failed: tally.failed,
     outages: tally.faulty.filter((edge) => edge.outage).length,
+    noSerial: tally.noSerial,
+    unlistedHosts: tally.unlistedHosts,
+    unlistedEnterprises: tally.unlistedEnterprises,
   };
 }
 
