@@ -3,6 +3,7 @@
  * leaves for the next, what the last attempt gives up on, and what one bad row costs.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { createVelocloudActivities, type HostListing } from '../../activities/velocloud';
 import { ExternalCallError } from '../../clients/errors';
@@ -19,9 +20,10 @@ const retryPolicy = { maximumAttempts: 5 };
 /** Calls the sandbox answered (an injected error is not recorded). */
 const answered = (path: string) => sandbox.received.filter((r) => r.path.endsWith(path)).length;
 
-/** Runs one attempt; `heartbeats` gets every progress it recorded. */
+/** Runs one attempt, as attempt `number` of 5 after one that recorded `previous`; returns the last progress it recorded. */
 async function attempt(number: number, previous?: unknown): Promise<{ result?: HostListing; error?: unknown; progress: unknown }> {
-  const env = new MockActivityEnvironment({ attempt: number, retryPolicy, heartbeatDetails: previous });
+  // The failed attempts are the point of these tests: keep the SDK's failure warnings out of the output.
+  const env = new MockActivityEnvironment({ attempt: number, retryPolicy, heartbeatDetails: previous }, { logger: new DefaultLogger('ERROR') });
   let progress: unknown;
   env.on('heartbeat', (details: unknown) => (progress = details));
   try {
