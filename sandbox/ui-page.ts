@@ -1,5 +1,5 @@
 /** The frame of the sandboxes' pages for people: one look, refreshing itself every 10 s. */
-import { escapeHtml } from '../domain/notification-format';
+import escapeHtml from 'escape-html';
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}
 article{border:1px solid #ddd;border-radius:6px;padding:.75rem 1rem;margin:.75rem 0}

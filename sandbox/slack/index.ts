@@ -3,5 +3,7 @@ export {
   startSlackSandbox,
   type ReceivedSlackMessage,
   type SlackChannel,
+  type SlackFaults,
+  type SlackMessageMetadata,
   type SlackSandboxOptions,
 } from './slack-sandbox';

@@ -1,5 +1,5 @@
 /** The sandbox's page for people: what the engine posted, newest first. Every value is escaped. */
-import { escapeHtml } from '../../domain/notification-format';
+import escapeHtml from 'escape-html';
 import { sandboxPage } from '../ui-page';
 import type { ReceivedSlackMessage, SlackChannel } from './slack-sandbox';
 
@@ -12,9 +12,12 @@ function renderMessage(message: ReceivedSlackMessage): string {
   const blocks = message.blocks
     ? `<details><summary>${message.blocks.length} block(s)</summary><pre>${escapeHtml(JSON.stringify(message.blocks, null, 2))}</pre></details>`
     : '';
+  const metadata = message.metadata
+    ? `<details><summary>metadata ${escapeHtml(message.metadata.event_type)}</summary><pre>${escapeHtml(JSON.stringify(message.metadata.event_payload, null, 2))}</pre></details>`
+    : '';
   return `<article>
 <header>#${escapeHtml(message.channelName)} · ${escapeHtml(message.receivedAt)} · ts ${escapeHtml(message.ts)}</header>
 <pre>${escapeHtml(message.text)}</pre>
-${blocks}
+${blocks}${metadata}
 </article>`;
 }

@@ -7,12 +7,14 @@
  *   GET    /__admin/messages      parsed messages, oldest first
  *   DELETE /__admin/messages      forget them
  *   GET    /__admin/smtp-faults   the rejections in force
- *   PUT    /__admin/smtp-faults   {rejectNext, code, message, rejectRecipients} (see SmtpFaults)
+ *   PUT    /__admin/smtp-faults   {rejectNext, code, message, rejectRecipients, holdAnswerAfterCommitMs}
+ *                                 (see SmtpFaults)
  *   GET    /ui                    the messages for people, newest first
  * plus the admin routes every sandbox has (`POST /__admin/reset` clears messages and faults).
  */
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { SandboxServer } from '../server';
@@ -55,9 +57,14 @@ export interface SmtpFaults {
   message: string;
   /** Recipients refused at RCPT TO with 550 (mailbox unavailable). */
   rejectRecipients: string[];
+  /**
+   * Keep each message (it is in the mailbox) and send the 250 reply to DATA this much later: the
+   * window in which a sender that dies or gives up cannot know the mail went out.
+   */
+  holdAnswerAfterCommitMs: number;
 }
 
-const NO_SMTP_FAULTS: SmtpFaults = { rejectNext: 0, code: 451, message: 'Sandbox: try again later', rejectRecipients: [] };
+const NO_SMTP_FAULTS: SmtpFaults = { rejectNext: 0, code: 451, message: 'Sandbox: try again later', rejectRecipients: [], holdAnswerAfterCommitMs: 0 };
 
 interface Waiter {
   count: number;
@@ -72,6 +79,8 @@ export class SmtpSandbox extends SandboxServer {
   private readonly smtp: SMTPServer;
   private waiters: Waiter[] = [];
   private smtpPort?: number;
+  /** Aborted to send every held reply at once (reset, stop). */
+  private holds = new AbortController();
 
   constructor(private readonly smtpOptions: SmtpSandboxOptions = {}) {
     super('smtp', { port: smtpOptions.httpPort, recordBodies: false });
@@ -140,6 +149,7 @@ export class SmtpSandbox extends SandboxServer {
   }
 
   override async stop(): Promise<void> {
+    this.releaseHeldAnswers();
     await new Promise<void>((resolve) => this.smtp.close(() => resolve()));
     await super.stop();
   }
@@ -177,6 +187,12 @@ export class SmtpSandbox extends SandboxServer {
       ...faults,
       rejectRecipients: (faults.rejectRecipients ?? []).map((r) => r.toLowerCase()),
     };
+    if (!this.smtpFaults.holdAnswerAfterCommitMs) this.releaseHeldAnswers();
+  }
+
+  private releaseHeldAnswers(): void {
+    this.holds.abort();
+    this.holds = new AbortController();
   }
 
   /** Turns away the next `count` messages: 4xx for a temporary failure, 5xx for a permanent one. */
@@ -188,6 +204,7 @@ export class SmtpSandbox extends SandboxServer {
     this.clear();
     this.connections = 0;
     this.smtpFaults = { ...NO_SMTP_FAULTS };
+    this.releaseHeldAnswers();
   }
 
   protected override routes(app: FastifyInstance): void {
@@ -201,6 +218,10 @@ export class SmtpSandbox extends SandboxServer {
       const body = (request.body ?? {}) as Partial<SmtpFaults>;
       if (body.code !== undefined && !(Number.isInteger(body.code) && body.code >= 400 && body.code <= 599)) {
         return reply.code(400).send({ error: 'code must be a 4xx or 5xx SMTP reply code' });
+      }
+      const hold = body.holdAnswerAfterCommitMs;
+      if (hold !== undefined && !(Number.isInteger(hold) && hold >= 0)) {
+        return reply.code(400).send({ error: 'holdAnswerAfterCommitMs must be a whole number of milliseconds' });
       }
       this.setSmtpFaults(body);
       return this.smtpFaults;
@@ -232,6 +253,8 @@ export class SmtpSandbox extends SandboxServer {
     });
     const ready = this.waiters.filter((w) => this.inbox.length >= w.count);
     for (const waiter of ready) waiter.resolve();
+    const hold = this.smtpFaults.holdAnswerAfterCommitMs;
+    if (hold > 0) await sleep(hold, undefined, { signal: this.holds.signal }).catch(() => undefined);
   }
 }
 

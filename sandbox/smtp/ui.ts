@@ -2,7 +2,7 @@
  * The sandbox's mailbox page for people, newest first. Every value is escaped; an HTML body is
  * shown in a sandboxed iframe (escaped into `srcdoc`) so it renders without running anything.
  */
-import { escapeHtml } from '../../domain/notification-format';
+import escapeHtml from 'escape-html';
 import { sandboxPage } from '../ui-page';
 import type { ReceivedEmail } from './smtp-sandbox';
 
