@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SlackClient, type SlackMessage } from '../../clients/slack';
+import { NOTIFICATION_EVENT_TYPE, SlackClient, type SlackMessage } from '../../clients/slack';
 import { ExternalCallError } from '../../clients/errors';
 import { escapeMrkdwn, mrkdwnSection, slackLink } from '../../domain/notification-format';
 import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack';
@@ -152,4 +152,70 @@ describe('SlackClient against the Slack sandbox', () => {
     // Every refused attempt was answered 429 and stored nothing.
     expect(sandbox.received.filter((r) => r.path === '/api/chat.postMessage')).toHaveLength(texts.length + rateLimited);
   }, 30_000);
+
+  describe('idempotency keys', () => {
+    const since = () => Date.now() - 60_000;
+    const listCalls = () => sandbox.received.filter((r) => r.path === '/api/conversations.list').length;
+
+    it('sends the key as message metadata', async () => {
+      await client.postMessage({ text: 'keyed', key: 'wf/run/7/0' });
+      expect(sandbox.messages()[0]!.metadata).toEqual({ event_type: NOTIFICATION_EVENT_TYPE, event_payload: { key: 'wf/run/7/0' } });
+    });
+
+    it('finds a posted message by its key, resolving the channel name once', async () => {
+      const fresh = new SlackClient({ botToken: TOKEN, channel: '#noc', apiUrl: sandbox.apiUrl });
+      const posted = await client.postMessage({ text: 'keyed', key: 'wf/run/1/0' });
+      await client.postMessage({ text: 'other', key: 'wf/run/2/0' });
+
+      expect(await fresh.findMessage('wf/run/1/0', { since: since() })).toEqual(posted);
+      expect(await fresh.findMessage('wf/run/3/0', { since: since() })).toBeUndefined();
+      expect(listCalls()).toBe(1);
+      const history = sandbox.received.filter((r) => r.path === '/api/conversations.history');
+      expect(history[0]!.body).toMatchObject({ channel: posted.channel, include_all_metadata: 'true' });
+    });
+
+    it('knows the channel id from its own post, or when configured with one', async () => {
+      await client.postMessage({ text: 'keyed', key: 'k-1' });
+      expect(await client.findMessage('k-1', { since: since() })).toBeDefined();
+      const byId = new SlackClient({ botToken: TOKEN, channel: sandbox.channels[0]!.id, apiUrl: sandbox.apiUrl });
+      expect(await byId.findMessage('k-1', { since: since() })).toBeDefined();
+      expect(listCalls()).toBe(0);
+    });
+
+    it('searches only after `since` and at most maxPages pages', async () => {
+      const busy = await startSlackSandbox({ token: TOKEN, channels: ['noc'], ratePerSecond: Infinity });
+      try {
+        const busyClient = new SlackClient({ botToken: TOKEN, channel: 'noc', apiUrl: busy.apiUrl });
+        for (const n of [1, 2, 3, 4, 5]) await busyClient.postMessage({ text: `m${n}`, key: `k-${n}` });
+        expect(await busyClient.findMessage('k-1', { since: since(), pageSize: 2, maxPages: 3 })).toBeDefined();
+        expect(await busyClient.findMessage('k-1', { since: since(), pageSize: 2, maxPages: 2 })).toBeUndefined();
+        expect(await busyClient.findMessage('k-5', { since: Date.now() + 60_000 })).toBeUndefined();
+      } finally {
+        await busy.stop();
+      }
+    });
+
+    it('reports a channel name the bot cannot see as non-retryable', async () => {
+      const lost = new SlackClient({ botToken: TOKEN, channel: '#nowhere', apiUrl: sandbox.apiUrl });
+      expect(await failure(lost.findMessage('k', { since: since() }))).toMatchObject({ kind: 'non-retryable', call: 'conversations.list' });
+    });
+
+    it('classifies a failed history read like any other call', async () => {
+      sandbox.setFaults({ errorNext: 1, errorStatus: 503, pathContains: 'conversations.history' });
+      const byId = new SlackClient({ botToken: TOKEN, channel: sandbox.channels[0]!.id, apiUrl: sandbox.apiUrl });
+      expect(await failure(byId.findMessage('k', { since: since() }))).toMatchObject({ kind: 'retryable', status: 503, call: 'conversations.history' });
+    });
+
+    it("abandons a post when its attempt's signal aborts, even while Slack holds the answer", async () => {
+      const attempt = new AbortController();
+      const held = new SlackClient({ botToken: TOKEN, channel: '#noc', apiUrl: sandbox.apiUrl, callSignal: () => attempt.signal });
+      sandbox.setSlackFaults({ holdAnswerAfterCommitMs: 600_000 });
+      const post = failure(held.postMessage({ text: 'held', key: 'held-1' }));
+      while (sandbox.messages().length === 0) await sleep(20);
+      attempt.abort();
+      expect((await post).kind).toBe('retryable');
+      // Slack kept it: exactly what a retry must find before posting again.
+      expect(await client.findMessage('held-1', { since: since() })).toMatchObject({ ts: sandbox.messages()[0]!.ts });
+    });
+  });
 });
