@@ -92,20 +92,26 @@ export function createEngineMetrics(registry: Registry): EngineMetrics {
 /**
  * Registers the fleet gauges, filled at scrape time from the latest completed cycle
  * (`latest` is cached by the caller so a scrape does not hit Temporal every time).
+ *
+ * prom-client collects a registry's metrics concurrently, every gauge's `collect` starting in the
+ * same tick; each awaits the one snapshot in flight, so every fleet gauge of a scrape shows the
+ * same cycle, the first scrape included.
  */
 export function registerFleetGauges(registry: Registry, latest: () => Promise<CycleSummary | undefined>): void {
-  let summary: CycleSummary | undefined;
-  const refresh = async () => {
-    summary = await latest().catch(() => summary);
-  };
-  // prom-client collects gauges one by one; the first refreshes, the others read the same summary.
+  let known: CycleSummary | undefined;
+  let inFlight: Promise<CycleSummary | undefined> | undefined;
+  const snapshot = (): Promise<CycleSummary | undefined> =>
+    (inFlight ??= latest()
+      // Temporal out of reach: keep showing the last cycle we read rather than nothing.
+      .then((summary) => (known = summary ?? known), () => known)
+      .finally(() => (inFlight = undefined)));
   new Gauge({
     name: 'automation_edges',
     help: 'Edges by host, enterprise and state in the latest completed monitoring cycle',
     labelNames: ['host', 'enterprise', 'state'],
     registers: [registry],
     async collect() {
-      await refresh();
+      const summary = await snapshot();
       this.reset();
       for (const row of summary?.edges ?? []) this.set({ host: row.host, enterprise: row.enterprise, state: row.state }, row.count);
     },
@@ -115,7 +121,8 @@ export function registerFleetGauges(registry: Registry, latest: () => Promise<Cy
     help: 'Counted links (backup state UNCONFIGURED or ACTIVE) by host, enterprise and state in the latest cycle',
     labelNames: ['host', 'enterprise', 'state'],
     registers: [registry],
-    collect() {
+    async collect() {
+      const summary = await snapshot();
       this.reset();
       for (const row of summary?.links ?? []) this.set({ host: row.host, enterprise: row.enterprise, state: row.state }, row.count);
     },
@@ -125,7 +132,8 @@ export function registerFleetGauges(registry: Registry, latest: () => Promise<Cy
       name,
       help,
       registers: [registry],
-      collect() {
+      async collect() {
+        const summary = await snapshot();
         if (summary) this.set(value(summary));
       },
     });
