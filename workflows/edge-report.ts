@@ -1,14 +1,13 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { EdgeReportResult } from '../activities/reports';
+import { NOTIFY } from './activity-options';
 
-const { reportFaultyEdges } = proxyActivities<Activities>({
-  startToCloseTimeout: '1m',
-  // Slack's 429 carries Retry-After; the activity failure's nextRetryDelay makes Temporal wait that long.
-  retry: { initialInterval: '2s', maximumInterval: '1m', maximumAttempts: 10 },
-});
+// NOTIFY's heartbeat timeout: a worker that dies mid-post is noticed in seconds, and the retry
+// finds the post it made (activities/notify.ts).
+const { reportFaultyEdges } = proxyActivities<Activities>(NOTIFY);
 
-/** P1's report: one Slack message per interval summarising the faulty edges of the latest cycle. */
+/** P1's report: one Slack message per interval summarising the edges faulty in the interval's cycles. */
 export async function edgeStatusReportWorkflow(): Promise<EdgeReportResult> {
   return reportFaultyEdges();
 }

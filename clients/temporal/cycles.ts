@@ -1,11 +1,17 @@
 /**
- * The latest completed monitoring cycle, as Temporal recorded it. The cycle's result is the
- * truth every worker's fleet gauges and the Slack summary are built from.
+ * Completed monitoring cycles, as Temporal recorded them. A cycle's result is the truth every
+ * worker's fleet gauges (the latest cycle) and the Slack summary (the cycles of its interval) are
+ * built from.
  */
 import type { Client } from '@temporalio/client';
+import { mapWithConcurrency } from '../../domain/concurrency';
 import type { CycleSummary } from '../../domain/cycle-summary';
 
 export const CYCLE_WORKFLOW_TYPE = 'edgeMonitoringCycleWorkflow';
+
+function completedCyclesQuery(taskQueue: string): string {
+  return `WorkflowType = '${CYCLE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Completed' AND TaskQueue = '${taskQueue.replace(/'/g, "\\'")}'`;
+}
 
 interface CycleRun {
   workflowId: string;
@@ -14,7 +20,7 @@ interface CycleRun {
 
 /** The most recently closed completed cycle on this task queue, from visibility. */
 async function latestCycleRun(client: Client, taskQueue: string): Promise<CycleRun | undefined> {
-  const query = `WorkflowType = '${CYCLE_WORKFLOW_TYPE}' AND ExecutionStatus = 'Completed' AND TaskQueue = '${taskQueue.replace(/'/g, "\\'")}'`;
+  const query = completedCyclesQuery(taskQueue);
   let latest: (CycleRun & { closeTime: number }) | undefined;
   let seen = 0;
   for await (const execution of client.workflow.list({ query, pageSize: 10 })) {
@@ -25,8 +31,27 @@ async function latestCycleRun(client: Client, taskQueue: string): Promise<CycleR
   return latest;
 }
 
+/** Reads only the run's close event, however long its history. */
 async function cycleResult(client: Client, run: CycleRun): Promise<CycleSummary> {
   return (await client.workflow.getHandle(run.workflowId, run.runId).result()) as CycleSummary;
+}
+
+/** The report interval never holds more cycles than this (a 10 min interval holds five 2 min cycles). */
+const MAX_CYCLES_IN_INTERVAL = 60;
+
+/**
+ * The results of the cycles that completed between `from` (exclusive) and `until` (inclusive),
+ * oldest first; the latest MAX_CYCLES_IN_INTERVAL of them if an interval somehow holds more.
+ */
+export async function cycleSummariesClosedBetween(client: Client, taskQueue: string, from: Date, until: Date): Promise<CycleSummary[]> {
+  const query = `${completedCyclesQuery(taskQueue)} AND CloseTime > '${from.toISOString()}' AND CloseTime <= '${until.toISOString()}'`;
+  const runs: Array<CycleRun & { closeTime: number }> = [];
+  for await (const execution of client.workflow.list({ query, pageSize: 100 })) {
+    runs.push({ workflowId: execution.workflowId, runId: execution.runId, closeTime: execution.closeTime?.getTime() ?? 0 });
+    if (runs.length >= 4 * MAX_CYCLES_IN_INTERVAL) break;
+  }
+  const latest = runs.sort((a, b) => b.closeTime - a.closeTime).slice(0, MAX_CYCLES_IN_INTERVAL).reverse();
+  return mapWithConcurrency(latest, 4, (run) => cycleResult(client, run));
 }
 
 export async function latestCycleSummary(client: Client, taskQueue: string): Promise<CycleSummary | undefined> {
