@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { workflowBundlePath } from './paths';
 
 // The child has no jest transform: compile .ts files with swc as they are required.
-const REGISTER_TS = `
+export const REGISTER_TS = `
 const { transformSync } = require('@swc/core');
 const { readFileSync } = require('node:fs');
 require.extensions['.ts'] = (module, filename) => {
