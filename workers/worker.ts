@@ -39,5 +39,9 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     activityTaskPollerBehavior: { type: 'autoscaling', minimum: 2, initial: 10, maximum: 50 },
     workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 2, initial: 5, maximum: 20 },
     shutdownGraceTime: '30s',
+    // A heartbeat carries what a notification attempt sent (activities/notify.ts): the SDK would hold
+    // one back for up to 0.8 × the heartbeat timeout after the previous, widening the window in
+    // which a crash forgets an e-mail that went out.
+    maxHeartbeatThrottleInterval: '1s',
   });
 }
