@@ -124,4 +124,30 @@ describe('P2 service outage monitor', () => {
     expect(sandboxes.smtp.messages()).toHaveLength(0);
     await recordHistory(worker.client, outageReportWorkflowId(worker.taskQueue), 'outage-report-list');
   });
+
+  it('an edge down through two detector runs is one line of the report, with its first detection', async () => {
+    makeFleetHealthy(sandboxes);
+    sandboxes.smtp.clear();
+    const [edge] = pickEdges(sandboxes, 'customer', 1);
+    setEdgeState(sandboxes, edge!, 'OFFLINE');
+    const runs: QuarantineResult[] = [];
+    for (let i = 0; i < 2; i++) {
+      expect((await detect()).result.outages).toBe(1);
+      // Each detector run after the previous quarantine closed starts a new one for the edge.
+      runs.push((await quarantineOf(edge!).result()) as QuarantineResult);
+    }
+    expect(runs.map((r) => r.outcome)).toEqual(['reported', 'reported']);
+    expect(runs[0]!.detectedAt < runs[1]!.detectedAt).toBe(true);
+    const pending = (await worker.client.workflow.getHandle(outageReportWorkflowId(worker.taskQueue)).query('pendingOutages')) as { serial: string; detectedAt: string }[];
+    expect(pending).toEqual([expect.objectContaining({ serial: edge!.serialNumber, detectedAt: runs[0]!.detectedAt })]);
+
+    await report();
+    const [mail] = await sandboxes.smtp.waitForMessages(1, 30_000);
+    const csv = mail!.attachments.find((a) => a.filename.endsWith('.csv'))!.content;
+    const lines = csv.split('\n').filter((line) => line.includes(edge!.serialNumber));
+    process.stdout.write(`edge down through 2 detector runs: ${lines.length} report line(s)\n`);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(formatInZone(runs[0]!.detectedAt, 'US/Eastern'));
+    setEdgeState(sandboxes, edge!, 'CONNECTED');
+  });
 });
