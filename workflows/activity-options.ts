@@ -33,3 +33,10 @@ export const NOTIFY: ActivityOptions = {
   heartbeatTimeout: '10s',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
 };
+
+/** Report e-mails: larger, and worth retrying for longer (the report keeps its entries meanwhile). */
+export const REPORT_EMAIL: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 20 },
+};

@@ -6,6 +6,7 @@
 import { ActivityFailure, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { StaleEdge } from '../domain/last-contact';
+import { REPORT_EMAIL } from './activity-options';
 
 const { lastContactHosts } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
@@ -18,10 +19,7 @@ const { findStaleEdges } = proxyActivities<Activities>({
   retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 5 },
 });
 
-const { emailLastContactReport } = proxyActivities<Activities>({
-  startToCloseTimeout: '2m',
-  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 20 },
-});
+const { emailLastContactReport } = proxyActivities<Activities>(REPORT_EMAIL);
 
 export interface LastContactResult {
   asOf: string;

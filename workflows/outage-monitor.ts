@@ -23,6 +23,7 @@ import type { Activities } from '../activities';
 import type { EdgeIdentity } from '../domain/edges';
 import { edgeKey, isOutage, isTestEnterprise } from '../domain/edges';
 import type { OutageEntry } from '../domain/outage-report';
+import { REPORT_EMAIL } from './activity-options';
 import { fanOutOverFleet, type FanOutOptions, type FanOutProgress } from './edge-fanout';
 
 export interface QuarantineInput {
@@ -75,10 +76,7 @@ const { findOpenOutageTickets, addToOutageReport, requestOutageReport } = proxyA
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 20 },
 });
 
-const { emailOutageReport } = proxyActivities<Activities>({
-  startToCloseTimeout: '2m',
-  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 20 },
-});
+const { emailOutageReport } = proxyActivities<Activities>(REPORT_EMAIL);
 
 /** Finds the edges in outage and starts (or joins) each one's quarantine. */
 export async function outageDetectorWorkflow(input: OutageDetectorInput = {}): Promise<OutageDetectorResult> {
