@@ -19,13 +19,17 @@ import {
   type TriageEvent,
   type TriagePrediction,
 } from '../domain/triage-notes';
+import { serialKey } from '../clients/bruin';
 import { topPrediction } from '../clients/t7';
+import { mapWithConcurrency } from '../domain/concurrency';
 import type { ActivityDeps } from './deps';
 
 export const OUTAGE_TOPIC = 'VOO';
 /** Bounds one run's notes (and Slack posts); the rest follow on the next run, from the newest timestamp. */
 const MAX_NOTES_PER_RUN = 10;
 const EVENT_LIMIT = 1_000;
+/** Enterprise and ticket look-ups in flight at once (the clients bound their connections too). */
+const LOOKUPS_AT_ONCE = 8;
 const DAY_MS = 86_400_000;
 
 export interface TriageTicket extends EdgeRef {
@@ -69,20 +73,31 @@ export function createTriageActivities(deps: ActivityDeps) {
   return {
     /** Open VOO tickets carrying a monitored serial, one per ticket, and whether Bruin may be written to. */
     async findTriageTickets(): Promise<{ dryRun: boolean; bruinWriteSettleMs: number; tickets: TriageTicket[] }> {
-      const enterpriseNames = new Map<string, string>();
-      const tickets = new Map<number, TriageTicket>();
+      // One enterprise look-up per enterprise and one ticket search per Bruin client, not per
+      // device: thousands of monitored devices share a few dozen clients.
+      const enterprises = [...new Map(config.monitoredDevices.map((d) => [`${d.host}/${d.enterpriseId}`, d])).values()];
+      const names = new Map(
+        await mapWithConcurrency(enterprises, LOOKUPS_AT_ONCE, async (d) => {
+          const { name } = await velocloud.forHost(d.host).getEnterprise(d.enterpriseId);
+          return [`${d.host}/${d.enterpriseId}`, name] as const;
+        }),
+      );
+      /** Per Bruin client, its monitored devices by serial. */
+      const devicesByClient = new Map<number, Map<string, { device: (typeof config.monitoredDevices)[number]; enterpriseName: string }>>();
       for (const device of config.monitoredDevices) {
-        const key = `${device.host}/${device.enterpriseId}`;
-        let enterpriseName = enterpriseNames.get(key);
-        if (enterpriseName === undefined) {
-          enterpriseName = (await velocloud.forHost(device.host).getEnterprise(device.enterpriseId)).name;
-          enterpriseNames.set(key, enterpriseName);
-        }
+        const enterpriseName = names.get(`${device.host}/${device.enterpriseId}`) ?? '';
         const clientId = clientIdOf(enterpriseName);
         if (clientId === undefined) continue;
-        const open = await bruin.findOpenTicketsForSerial({ clientId, topic: OUTAGE_TOPIC, serial: device.serial });
-        for (const ticket of open) {
-          if (tickets.has(ticket.ticketId)) continue;
+        const devices = devicesByClient.get(clientId) ?? new Map();
+        devices.set(serialKey(device.serial), { device, enterpriseName });
+        devicesByClient.set(clientId, devices);
+      }
+      const tickets = new Map<number, TriageTicket>();
+      await mapWithConcurrency([...devicesByClient], LOOKUPS_AT_ONCE, async ([clientId, devices]) => {
+        for (const ticket of await bruin.findOpenTicketsWithDetails({ clientId, topic: OUTAGE_TOPIC })) {
+          const match = ticket.details.map((d) => devices.get(serialKey(d.detailValue))).find((m) => m !== undefined);
+          if (!match || tickets.has(ticket.ticketId)) continue;
+          const { device, enterpriseName } = match;
           tickets.set(ticket.ticketId, {
             ticketId: ticket.ticketId,
             serial: device.serial,
@@ -92,8 +107,7 @@ export function createTriageActivities(deps: ActivityDeps) {
             enterpriseName,
           });
         }
-        heartbeat(device.serial);
-      }
+      });
       return {
         dryRun: config.mode === 'dry-run',
         bruinWriteSettleMs: config.bruin.writeSettle,

@@ -115,14 +115,16 @@ export class BruinClient {
     });
   }
 
-  /** Open tickets of a client and topic with a detail for this serial, with their details and notes. */
-  async findOpenTicketsForSerial(query: { clientId: number; topic: string; serial: string; category?: string }): Promise<TicketWithDetails[]> {
+  /** Every open ticket of a client and topic, with its details and notes. */
+  async findOpenTicketsWithDetails(query: OpenTicketQuery): Promise<TicketWithDetails[]> {
     const tickets = await this.getOpenTickets(query);
-    const wanted = normaliseSerial(query.serial);
-    const withDetails = await Promise.all(
-      tickets.map(async (ticket): Promise<TicketWithDetails> => ({ ...ticket, ...(await this.getTicketDetails(ticket.ticketId)) })),
-    );
-    return withDetails.filter((ticket) => ticket.details.some((d) => normaliseSerial(d.detailValue) === wanted));
+    return Promise.all(tickets.map(async (ticket): Promise<TicketWithDetails> => ({ ...ticket, ...(await this.getTicketDetails(ticket.ticketId)) })));
+  }
+
+  /** Open tickets of a client and topic with a detail for this serial, with their details and notes. */
+  async findOpenTicketsForSerial(query: OpenTicketQuery & { serial: string }): Promise<TicketWithDetails[]> {
+    const tickets = await this.findOpenTicketsWithDetails(query);
+    return tickets.filter((ticket) => ticket.details.some((d) => serialKey(d.detailValue) === serialKey(query.serial)));
   }
 
   async appendNote(ticketId: number, note: string): Promise<void> {
@@ -223,7 +225,7 @@ function redact(text: string, secrets: string[]): string {
   return secrets.reduce((out, secret) => (secret ? out.split(secret).join('***') : out), text);
 }
 
-/** Serials are typed by people into Bruin: spacing and case vary. */
-function normaliseSerial(serial: string): string {
+/** A serial as Bruin's details may carry it, typed by people: spacing and case vary. */
+export function serialKey(serial: string): string {
   return serial.trim().toUpperCase();
 }
