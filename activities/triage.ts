@@ -83,12 +83,13 @@ export function createTriageActivities(deps: ActivityDeps) {
         }),
       );
       /** Per Bruin client, its monitored devices by serial. */
-      const devicesByClient = new Map<number, Map<string, { device: (typeof config.monitoredDevices)[number]; enterpriseName: string }>>();
+      type Device = { device: (typeof config.monitoredDevices)[number]; enterpriseName: string };
+      const devicesByClient = new Map<number, Map<string, Device>>();
       for (const device of config.monitoredDevices) {
         const enterpriseName = names.get(`${device.host}/${device.enterpriseId}`) ?? '';
         const clientId = clientIdOf(enterpriseName);
         if (clientId === undefined) continue;
-        const devices = devicesByClient.get(clientId) ?? new Map();
+        const devices = devicesByClient.get(clientId) ?? new Map<string, Device>();
         devices.set(serialKey(device.serial), { device, enterpriseName });
         devicesByClient.set(clientId, devices);
       }

@@ -24,7 +24,11 @@ beforeEach(() => {
 });
 
 async function scan(client: Client, taskQueue: string): Promise<ServiceAffectingResult> {
-  return client.workflow.execute('serviceAffectingMonitorWorkflow', { taskQueue, workflowId: `service-affecting-monitor-${randomUUID()}`, args: [] });
+  return (await client.workflow.execute('serviceAffectingMonitorWorkflow', {
+    taskQueue,
+    workflowId: `service-affecting-monitor-${randomUUID()}`,
+    args: [],
+  })) as ServiceAffectingResult;
 }
 
 const vasTickets = (edge: TruthEdge) => fleet.bruin.allTickets().filter((t) => t.topic === 'VAS' && t.details.some((d) => d.detailValue === edge.serialNumber));

@@ -8,7 +8,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandboxes, type SandboxSet } from '../../sandbox';
-import { generateFleet } from '../../sandbox/velocloud';
 import type { OutageTriageResult } from '../../workflows/outage-triage';
 import type { ServiceAffectingResult } from '../../workflows/service-affecting';
 import { truthEdges } from '../support/fleet';

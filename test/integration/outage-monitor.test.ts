@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { outageReportWorkflowId, quarantineWorkflowId } from '../../activities/outages';
 import { clientIdOf } from '../../domain/edges';
+import type { OutageEntry } from '../../domain/outage-report';
 import { formatInZone } from '../../domain/time';
 import { startSandboxes, type SandboxSet } from '../../sandbox';
 import type { TruthEdge } from '../../sandbox/velocloud';
@@ -89,7 +90,10 @@ describe('P2 service outage monitor', () => {
 
     // Search attributes let an operator find the runs of one edge.
     const runs = [];
-    for await (const run of worker.client.workflow.list({ query: `EdgeSerial = '${reported!.serialNumber}'` })) runs.push(run);
+    // (Other test files on this server may use the same seeded serials: only this task queue counts.)
+    for await (const run of worker.client.workflow.list({ query: `EdgeSerial = '${reported!.serialNumber}' AND TaskQueue = '${worker.taskQueue}'` })) {
+      runs.push(run);
+    }
     expect(runs.map((r) => r.type)).toEqual(['outageQuarantineWorkflow']);
     expect(runs[0]!.searchAttributes).toMatchObject({ VcoHost: [reported!.host], Process: ['service-outage-monitor'] });
 
@@ -138,8 +142,10 @@ describe('P2 service outage monitor', () => {
     }
     expect(runs.map((r) => r.outcome)).toEqual(['reported', 'reported']);
     expect(runs[0]!.detectedAt < runs[1]!.detectedAt).toBe(true);
-    const pending = (await worker.client.workflow.getHandle(outageReportWorkflowId(worker.taskQueue)).query('pendingOutages')) as { serial: string; detectedAt: string }[];
-    expect(pending).toEqual([expect.objectContaining({ serial: edge!.serialNumber, detectedAt: runs[0]!.detectedAt })]);
+    const pending = await worker.client.workflow.getHandle(outageReportWorkflowId(worker.taskQueue)).query<OutageEntry[]>('pendingOutages');
+    expect(pending.filter((entry) => entry.serial === edge!.serialNumber)).toEqual([
+      expect.objectContaining({ serial: edge!.serialNumber, detectedAt: runs[0]!.detectedAt }),
+    ]);
 
     await report();
     const [mail] = await sandboxes.smtp.waitForMessages(1, 30_000);
