@@ -32,7 +32,7 @@ describe('schedules', () => {
     expect((await report.describe()).spec.intervals?.[0]?.every).toBe(3 * 3_600_000);
     await report.trigger();
     const workflowId = await firstRunOf(env.client, 'edge-status-report');
-    expect(await env.client.workflow.getHandle(workflowId).result()).toEqual({ posted: false, faulty: 0 });
+    expect(await env.client.workflow.getHandle(workflowId).result()).toEqual({ posted: false, faulty: 0, cycles: 0 });
     await recordHistory(env.client, workflowId, 'edge-status-report-empty');
   });
 
