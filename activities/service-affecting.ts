@@ -32,7 +32,10 @@ export interface MonitoredEdge extends EdgeRef {
 
 export interface ServiceAffectingPlan {
   dryRun: boolean;
+  /** The devices asked for (a slice of MONITORED_DEVICES_FILE). */
   devices: MonitoredEdge[];
+  /** Every monitored device (absent in plans recorded before scans were cut into chunks). */
+  total?: number;
   bruinWriteSettleMs: number;
 }
 
@@ -67,12 +70,15 @@ export function createServiceAffectingActivities(deps: ActivityDeps) {
   };
 
   return {
-    /** The monitored devices (MONITORED_DEVICES_FILE) and whether Bruin may be written to. */
-    async listServiceAffectingDevices(): Promise<ServiceAffectingPlan> {
+    /** A slice of the monitored devices (MONITORED_DEVICES_FILE) and whether Bruin may be written to. */
+    async listServiceAffectingDevices(slice: { offset?: number; limit?: number } = {}): Promise<ServiceAffectingPlan> {
+      const offset = slice.offset ?? 0;
+      const devices = config.monitoredDevices.slice(offset, slice.limit === undefined ? undefined : offset + slice.limit);
       return {
         dryRun: config.mode === 'dry-run',
         bruinWriteSettleMs: config.bruin.writeSettle,
-        devices: config.monitoredDevices.map(({ serial, host, enterpriseId, edgeId }) => ({ serial, host, enterpriseId, edgeId })),
+        total: config.monitoredDevices.length,
+        devices: devices.map(({ serial, host, enterpriseId, edgeId }) => ({ serial, host, enterpriseId, edgeId })),
       };
     },
 

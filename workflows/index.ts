@@ -3,6 +3,6 @@ export { edgeMonitoringCycleWorkflow } from './edge-monitoring';
 export { edgeStatusChunkWorkflow } from './edge-fanout';
 export { edgeStatusReportWorkflow } from './edge-report';
 export { outageDetectorWorkflow, outageQuarantineWorkflow, outageReportWorkflow, outageReporterWorkflow } from './outage-monitor';
-export { serviceAffectingMonitorWorkflow, serviceAffectingTroubleWorkflow } from './service-affecting';
+export { serviceAffectingDevicesWorkflow, serviceAffectingMonitorWorkflow, serviceAffectingTroubleWorkflow } from './service-affecting';
 export { outageTriageTicketWorkflow, outageTriageWorkflow } from './outage-triage';
 export { lastContactReportWorkflow } from './last-contact';

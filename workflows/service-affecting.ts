@@ -28,6 +28,9 @@ import { bruinWriteOptions, NOTIFY } from './activity-options';
 import { dryRunHeld, holdAfterDryRun, startDryRunChild } from './dry-run';
 
 const DEVICES_AT_ONCE = 20;
+/** Devices one workflow scans; a larger fleet of monitored devices is cut into child workflows. */
+export const DEVICES_PER_CHUNK = 500;
+const CHUNKS_AT_ONCE = 4;
 
 const { listServiceAffectingDevices, scanDeviceLinks } = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
@@ -137,10 +140,7 @@ async function monitorDevice(device: MonitoredEdge, plan: ServiceAffectingPlan):
   return outcomes;
 }
 
-/** One scan of every monitored device; the schedule runs it every SERVICE_AFFECTING_INTERVAL. */
-export async function serviceAffectingMonitorWorkflow(): Promise<ServiceAffectingResult> {
-  const plan = await listServiceAffectingDevices();
-  const perDevice = await mapWithConcurrency(plan.devices, DEVICES_AT_ONCE, (device) => monitorDevice(device, plan));
+function tallyOutcomes(devices: number, perDevice: DeviceOutcome[][]): ServiceAffectingResult {
   const outcomes: ServiceAffectingResult['outcomes'] = {};
   let troubles = 0;
   for (const list of perDevice) {
@@ -149,5 +149,50 @@ export async function serviceAffectingMonitorWorkflow(): Promise<ServiceAffectin
       if (!['healthy', 'scan-failed', 'test-enterprise'].includes(outcome)) troubles += 1;
     }
   }
-  return { devices: plan.devices.length, troubles, outcomes };
+  return { devices, troubles, outcomes };
+}
+
+function mergeResults(results: ServiceAffectingResult[]): ServiceAffectingResult {
+  const merged: ServiceAffectingResult = { devices: 0, troubles: 0, outcomes: {} };
+  for (const result of results) {
+    merged.devices += result.devices;
+    merged.troubles += result.troubles;
+    for (const [outcome, count] of Object.entries(result.outcomes) as [DeviceOutcome, number][]) {
+      merged.outcomes[outcome] = (merged.outcomes[outcome] ?? 0) + count;
+    }
+  }
+  return merged;
+}
+
+export interface DeviceChunkInput {
+  offset: number;
+  limit: number;
+}
+
+/** The monitored devices from `offset`, at most `limit` of them: one chunk of a large scan. */
+export async function serviceAffectingDevicesWorkflow(input: DeviceChunkInput): Promise<ServiceAffectingResult> {
+  const plan = await listServiceAffectingDevices(input);
+  return tallyOutcomes(plan.devices.length, await mapWithConcurrency(plan.devices, DEVICES_AT_ONCE, (device) => monitorDevice(device, plan)));
+}
+
+/**
+ * One scan of every monitored device; the schedule runs it every SERVICE_AFFECTING_INTERVAL. Up to
+ * DEVICES_PER_CHUNK devices are scanned here; more are cut into child workflows of that many, so
+ * no history and no payload grows with the number of devices.
+ */
+export async function serviceAffectingMonitorWorkflow(): Promise<ServiceAffectingResult> {
+  const plan = await listServiceAffectingDevices({ offset: 0, limit: DEVICES_PER_CHUNK });
+  const total = plan.total ?? plan.devices.length;
+  if (total <= plan.devices.length) {
+    return tallyOutcomes(plan.devices.length, await mapWithConcurrency(plan.devices, DEVICES_AT_ONCE, (device) => monitorDevice(device, plan)));
+  }
+  const chunks = Array.from({ length: Math.ceil(total / DEVICES_PER_CHUNK) }, (_, i) => i * DEVICES_PER_CHUNK);
+  const { workflowId } = workflowInfo();
+  const results = await mapWithConcurrency(chunks, CHUNKS_AT_ONCE, (offset) =>
+    executeChild(serviceAffectingDevicesWorkflow, {
+      workflowId: `${workflowId}-devices-${offset}`,
+      args: [{ offset, limit: DEVICES_PER_CHUNK }],
+    }),
+  );
+  return mergeResults(results);
 }
