@@ -237,29 +237,18 @@ describe('Bruin ticket calls', () => {
   it('creates a ticket with one detail per service and returns its id', async () => {
     const bruin = client();
 
-    const ticketId = await bruin.createTicket({
-      clientId: 85940,
-      topic: 'VAS',
-      services: [{ serviceNumber: 'VC0100' }, { serviceNumber: 'VC0101' }],
-      contacts: [
-        { email: 'site@example.com', phone: '555-0100', name: 'Site Lead', type: 'site' },
-        { email: 'noc@example.com', phone: '555-0101', name: 'NOC', type: 'ticket' },
-      ],
-    });
+    const services = [{ serviceNumber: 'VC0100' }, { serviceNumber: 'VC0101' }];
+    const contacts = [
+      { email: 'site@example.com', phone: '555-0100', name: 'Site Lead', type: 'site' as const },
+      { email: 'noc@example.com', phone: '555-0101', name: 'NOC', type: 'ticket' as const },
+    ];
+    const ticketId = await bruin.createTicket({ clientId: 85940, topic: 'VAS', services, contacts });
 
     const created = sandbox.ticket(ticketId);
     expect(created).toMatchObject({ clientId: 85940, category: 'SD-WAN', topic: 'VAS', ticketStatus: 'New', createdBy: 'engine' });
     expect(created?.details.map((d) => d.detailValue)).toEqual(['VC0100', 'VC0101']);
     // SPEC §3: the topic code travels in `category`; Bruin has no `ticketTopic`.
-    expect(apiRequests().at(-1)?.body).toEqual({
-      clientId: 85940,
-      category: 'VAS',
-      services: [{ serviceNumber: 'VC0100' }, { serviceNumber: 'VC0101' }],
-      contacts: [
-        { email: 'site@example.com', phone: '555-0100', name: 'Site Lead', type: 'site' },
-        { email: 'noc@example.com', phone: '555-0101', name: 'NOC', type: 'ticket' },
-      ],
-    });
+    expect(apiRequests().at(-1)?.body).toEqual({ clientId: 85940, category: 'VAS', services, contacts });
     expect((await bruin.getOpenTickets({ clientId: 85940, topic: 'VAS' })).map((t) => t.ticketId)).toContain(ticketId);
 
     const details = await bruin.getTicketDetails(ticketId);
