@@ -4,6 +4,7 @@ import { createEngineActivities } from './engine';
 import { createReportActivities } from './reports';
 import { createVelocloudActivities } from './velocloud';
 import { createOutageActivities } from './outages';
+import { createIncidentActivities } from './incidents';
 import { createServiceAffectingActivities } from './service-affecting';
 import { createTriageActivities } from './triage';
 import { createLastContactActivities } from './last-contact';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEdgeMonitoringActivities(deps),
     ...createReportActivities(deps),
     ...createOutageActivities(deps),
+    ...createIncidentActivities(deps),
     ...createServiceAffectingActivities(deps),
     ...createTriageActivities(deps),
     ...createLastContactActivities(deps),

@@ -65,6 +65,17 @@ export interface Config {
     triageInterval: number;
     lastContactCron: string;
   };
+  /** Outage incidents: re-check interval and the auto-resolve rules (README, operator guide). */
+  incidents: {
+    recheckInterval: number;
+    /** Bruin's `createdBy` on tickets the engine opened (BRUIN_ENGINE_CREATOR, else BRUIN_CLIENT_ID). */
+    engineCreator: string;
+    graceDay: number;
+    graceNight: number;
+    /** Day = [dayStartHour, dayEndHour) in TIMEZONE. */
+    dayStartHour: number;
+    dayEndHour: number;
+  };
 }
 
 /** Which hosts to watch, and on each host which enterprises (empty list: all of them). */
@@ -183,6 +194,15 @@ const envSchema = z.object({
   SERVICE_AFFECTING_INTERVAL: duration('SERVICE_AFFECTING_INTERVAL', '10m'),
   TRIAGE_INTERVAL: duration('TRIAGE_INTERVAL', '10m'),
   BRUIN_WRITE_SETTLE: duration('BRUIN_WRITE_SETTLE', '70s'),
+  INCIDENT_RECHECK_INTERVAL: duration('INCIDENT_RECHECK_INTERVAL', '5m'),
+  BRUIN_ENGINE_CREATOR: optionalText,
+  AUTO_RESOLVE_GRACE_DAY: duration('AUTO_RESOLVE_GRACE_DAY', '90m'),
+  AUTO_RESOLVE_GRACE_NIGHT: duration('AUTO_RESOLVE_GRACE_NIGHT', '180m'),
+  AUTO_RESOLVE_DAY_HOURS: text('AUTO_RESOLVE_DAY_HOURS')
+    .default('8-24')
+    .refine((v) => /^\d{1,2}-\d{1,2}$/.test(v) && Number(v.split('-')[0]) < Number(v.split('-')[1]) && Number(v.split('-')[1]) <= 24, {
+      message: 'AUTO_RESOLVE_DAY_HOURS must be <start>-<end> hours, such as 8-24',
+    }),
   LAST_CONTACT_CRON: text('LAST_CONTACT_CRON')
     .default('0 8 1 * *')
     .refine((v) => v.split(/\s+/).length === 5, {
@@ -401,6 +421,14 @@ export function loadConfig(env: Env = process.env): Config {
       serviceAffectingInterval: v.SERVICE_AFFECTING_INTERVAL,
       triageInterval: v.TRIAGE_INTERVAL,
       lastContactCron: v.LAST_CONTACT_CRON,
+    },
+    incidents: {
+      recheckInterval: v.INCIDENT_RECHECK_INTERVAL,
+      engineCreator: v.BRUIN_ENGINE_CREATOR || v.BRUIN_CLIENT_ID,
+      graceDay: v.AUTO_RESOLVE_GRACE_DAY,
+      graceNight: v.AUTO_RESOLVE_GRACE_NIGHT,
+      dayStartHour: Number(v.AUTO_RESOLVE_DAY_HOURS.split('-')[0]),
+      dayEndHour: Number(v.AUTO_RESOLVE_DAY_HOURS.split('-')[1]),
     },
   };
 }

@@ -5,12 +5,15 @@ export const EdgeSerial = defineSearchAttributeKey('EdgeSerial', SearchAttribute
 export const VcoHost = defineSearchAttributeKey('VcoHost', SearchAttributeType.KEYWORD);
 export const Enterprise = defineSearchAttributeKey('Enterprise', SearchAttributeType.KEYWORD);
 export const Process = defineSearchAttributeKey('Process', SearchAttributeType.KEYWORD);
+/** An outage incident's kind (domain/incidents.ts OUTAGE_KINDS). */
+export const OutageKind = defineSearchAttributeKey('OutageKind', SearchAttributeType.KEYWORD);
 
 /** Values of the `Process` attribute, one per engine process. */
 export const PROCESS = {
   heartbeat: 'engine-heartbeat',
   edgeMonitoring: 'edge-monitoring',
   outageMonitor: 'service-outage-monitor',
+  incident: 'outage-incident',
   serviceAffecting: 'service-affecting-monitor',
   triage: 'outage-triage',
   lastContact: 'last-contact-report',

@@ -70,7 +70,7 @@ export function triageNote(
   edge: TriageEdge,
   events: readonly TriageEvent[],
   prediction: TriagePrediction,
-  options: { portalUrl: string; timezone: string; now: string },
+  options: { portalUrl: string; timezone: string; now: string; extra?: readonly NoteField[] },
 ): string {
   const when = (iso: string | undefined) => (iso ? noteTime(iso, options.timezone) : `none in the last ${TRIAGE_EVENT_WINDOW_DAYS} days`);
   const fields: NoteField[] = [
@@ -91,6 +91,7 @@ export function triageNote(
     fields.push([`Last ${name} Interface Offline`, when(latest(events, (e) => e.event === 'LINK_DEAD' && eventInterface(e) === name))]);
   }
   fields.push(['T7 Prediction', predictionText(prediction)]);
+  fields.push(...(options.extra ?? []));
   fields.push(['TimeStamp', noteTime(options.now, options.timezone)]);
   return engineNote(fields, TRIAGE_TITLE);
 }

@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CycleSummary } from '../domain/cycle-summary';
+import { AUTO_RESOLVE_REFUSALS, OUTAGE_KINDS } from '../domain/incidents';
 import { PROCESS } from '../domain/search-attributes';
 import { TROUBLE_THRESHOLDS } from '../domain/service-affecting';
 
@@ -21,6 +22,10 @@ export interface EngineMetrics {
   ticketsCreated: Counter<'topic'>;
   notesAppended: Counter<'process'>;
   troublesDetected: Counter<'trouble'>;
+  incidentsOpened: Counter<'kind'>;
+  incidentsClosed: Counter<'kind' | 'outcome'>;
+  incidentTickets: Counter<'action'>;
+  autoResolveRefusals: Counter<'reason'>;
 }
 
 export function createEngineMetrics(registry: Registry): EngineMetrics {
@@ -82,6 +87,30 @@ export function createEngineMetrics(registry: Registry): EngineMetrics {
       name: 'automation_service_affecting_troubles_total',
       help: 'Service-affecting troubles (latency, packet loss) found on monitored links, by trouble',
       labelNames: ['trouble'],
+      registers,
+    }),
+    incidentsOpened: new Counter({
+      name: 'automation_incidents_opened_total',
+      help: 'Outage incidents started, by outage kind (open now = opened - closed)',
+      labelNames: ['kind'],
+      registers,
+    }),
+    incidentsClosed: new Counter({
+      name: 'automation_incidents_closed_total',
+      help: 'Outage incidents closed, by outage kind and outcome (auto-resolved, left open)',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    }),
+    incidentTickets: new Counter({
+      name: 'automation_incident_tickets_total',
+      help: 'What incidents did to VOO tickets: created, re-opened, joined, auto-resolved',
+      labelNames: ['action'],
+      registers,
+    }),
+    autoResolveRefusals: new Counter({
+      name: 'automation_auto_resolve_refusals_total',
+      help: 'Recovered outages whose ticket was left open, by reason',
+      labelNames: ['reason'],
       registers,
     }),
   };
@@ -159,4 +188,10 @@ function startKnownLabelSetsAtZero(metrics: EngineMetrics): void {
     for (const outcome of outcomes) metrics.emails.inc({ report, outcome }, 0);
   }
   for (const trouble of Object.keys(TROUBLE_THRESHOLDS)) metrics.troublesDetected.inc({ trouble }, 0);
+  for (const kind of OUTAGE_KINDS) {
+    metrics.incidentsOpened.inc({ kind }, 0);
+    for (const outcome of ['auto-resolved', 'left-open']) metrics.incidentsClosed.inc({ kind, outcome }, 0);
+  }
+  for (const action of ['created', 'reopened', 'joined', 'auto-resolved']) metrics.incidentTickets.inc({ action }, 0);
+  for (const reason of AUTO_RESOLVE_REFUSALS) metrics.autoResolveRefusals.inc({ reason }, 0);
 }

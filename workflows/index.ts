@@ -6,3 +6,4 @@ export { outageDetectorWorkflow, outageQuarantineWorkflow, outageReportWorkflow,
 export { serviceAffectingDevicesWorkflow, serviceAffectingMonitorWorkflow, serviceAffectingTroubleWorkflow } from './service-affecting';
 export { outageTriageTicketWorkflow, outageTriageWorkflow } from './outage-triage';
 export { lastContactReportWorkflow } from './last-contact';
+export { outageIncidentWorkflow } from './incident';

@@ -13,6 +13,7 @@ import {
   defineQuery,
   defineSignal,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -34,7 +35,8 @@ export interface QuarantineInput {
   quarantineMs: number;
 }
 
-export type QuarantineOutcome = 'recovered' | 'test-enterprise' | 'ticketed' | 'reported';
+/** `incident`: production mode handed the outage to its incident workflow (workflows/incident.ts). */
+export type QuarantineOutcome = 'recovered' | 'test-enterprise' | 'ticketed' | 'reported' | 'incident';
 
 export interface QuarantineResult {
   outcome: QuarantineOutcome;
@@ -43,6 +45,8 @@ export interface QuarantineResult {
   detections: number;
   state: string;
   ticketIds: number[];
+  /** The incident workflow that owns the outage (outcome `incident`). */
+  incidentId?: string;
 }
 
 export interface OutageDetectorInput extends FanOutOptions {
@@ -71,7 +75,7 @@ const { fetchEdgeStatus } = proxyActivities<Activities>({
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
 });
 
-const { findOpenOutageTickets, addToOutageReport, requestOutageReport } = proxyActivities<Activities>({
+const { findOpenOutageTickets, addToOutageReport, requestOutageReport, routeOutage } = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 20 },
 });
@@ -118,6 +122,12 @@ export async function outageQuarantineWorkflow(input: QuarantineInput): Promise<
   });
   if (!isOutage(status)) return result('recovered');
   if (isTestEnterprise(edge.enterpriseName)) return result('test-enterprise');
+  if (patched('outage-incident')) {
+    // Production: the edge's incident workflow owns the outage (a running one is told of it again).
+    const routed = await routeOutage({ edge, detectedAt: input.detectedAt, reasons: input.reasons, status });
+    if (routed.route === 'ticketed') return result('ticketed', routed.ticketIds);
+    if (routed.route !== 'dry-run') return { ...result('incident'), incidentId: routed.workflowId };
+  }
   const ticketIds = await findOpenOutageTickets({ enterpriseName: edge.enterpriseName, serial: status.serial || edge.serial });
   if (ticketIds.length) return result('ticketed', ticketIds);
 

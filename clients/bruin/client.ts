@@ -11,12 +11,14 @@ import {
   type DetailStatusChange,
   type NewTicket,
   type OpenTicketQuery,
+  type RepairRequest,
+  type RepairResult,
   type Ticket,
   type TicketDetails,
   type TicketQuery,
   type TicketWithDetails,
 } from './types';
-import { createTicketResponse, ticketDetailsResponse, ticketsResponse } from './wire';
+import { createTicketResponse, repairResponse, repairResultFor, ticketDetailsResponse, ticketsResponse } from './wire';
 
 export interface BruinClientOptions {
   timeoutMs?: number;
@@ -38,6 +40,8 @@ const CALLS = {
   note: 'POST /api/Ticket/{id}/notes',
   create: 'POST /api/Ticket',
   detailStatus: 'PUT /api/Ticket/{id}/details/{detailId}/status',
+  repair: 'POST /api/Ticket/repair',
+  severity: 'PUT /api/Ticket/{id}/severity',
 } as const;
 
 interface ApiRequest<T> {
@@ -155,6 +159,28 @@ export class BruinClient {
       method: 'PUT',
       path: `/api/Ticket/${ticketId}/details/${detailId}/status`,
       body: { Status: status },
+      read: () => undefined,
+    });
+  }
+
+  /** Opens (or joins) the outage ticket of one serial; what Bruin did is in the answer's errorCode. */
+  async repairTicket(request: RepairRequest): Promise<RepairResult> {
+    const { clientId, serial, description, interfaces } = request;
+    return this.request({
+      call: CALLS.repair,
+      method: 'POST',
+      path: '/api/Ticket/repair',
+      body: { ClientID: clientId, WTNs: [serial], RequestDescription: description, WtnInterfaces: { [serial]: interfaces } },
+      read: (response) => repairResultFor(this.api.parse(CALLS.repair, response, repairResponse), serial),
+    });
+  }
+
+  async setSeverity(ticketId: number, severity: number, reason: string): Promise<void> {
+    await this.request({
+      call: CALLS.severity,
+      method: 'PUT',
+      path: `/api/Ticket/${ticketId}/severity`,
+      body: { Severity: severity, Reason: reason },
       read: () => undefined,
     });
   }

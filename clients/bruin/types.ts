@@ -19,6 +19,8 @@ export interface Ticket {
   createdBy?: string;
   category?: string;
   topic?: string;
+  /** 1 (highest) to 5. */
+  severity?: number;
 }
 
 /** One service on a ticket; `detailValue` carries the edge serial. */
@@ -86,4 +88,19 @@ export interface CallEvent {
   call: string;
   outcome: CallOutcome;
   seconds: number;
+}
+
+/** `POST /api/Ticket/repair`: open (or join) the outage ticket of one serial. */
+export interface RepairRequest {
+  clientId: number;
+  serial: string;
+  description: string;
+  interfaces: string[];
+}
+
+/** Bruin's answer for the serial: errorCode 0/200 created, 409 in progress, 471 resolved, 472 re-opened, 473 new detail elsewhere. */
+export interface RepairResult {
+  ticketId: number;
+  errorCode: number;
+  errorMessage?: string;
 }

@@ -5,7 +5,7 @@
  * when there is one. Everything else may be null or missing.
  */
 import { z } from 'zod';
-import type { Ticket, TicketDetail, TicketDetails, TicketNote } from './types';
+import type { RepairResult, Ticket, TicketDetail, TicketDetails, TicketNote } from './types';
 
 /** Bruin ids are numbers, but some endpoints have sent them as numeric strings. */
 const id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)], {
@@ -28,6 +28,7 @@ const ticket = z
     createdBy: optionalText,
     category: optionalText,
     topic: optionalText,
+    severity: id.nullish().catch(undefined),
   })
   .transform(
     (t): Ticket => ({
@@ -39,6 +40,7 @@ const ticket = z
         createdBy: t.createdBy,
         category: t.category,
         topic: t.topic,
+        severity: t.severity,
       }),
     }),
   );
@@ -71,6 +73,21 @@ export const ticketDetailsResponse = z
 export const createTicketResponse = z
   .object({ ticketIds: z.array(id).min(1, 'expected the new ticket id') })
   .transform((r) => r.ticketIds[0] as number);
+
+const repairItem = z
+  .object({ wtn: optionalText, ticketId: id.nullish(), errorCode: z.coerce.number().int().nullish(), errorMessage: optionalText })
+  .transform((i) => ({ wtn: i.wtn ?? '', ticketId: i.ticketId ?? 0, errorCode: i.errorCode ?? 0, ...present({ errorMessage: i.errorMessage }) }));
+
+/** The repair answer lists the serials under `items` or `assets`, depending on Bruin's release. */
+export const repairResponse = z
+  .object({ items: z.array(repairItem).nullish(), assets: z.array(repairItem).nullish() })
+  .transform((r) => [...(r.items ?? []), ...(r.assets ?? [])])
+  .refine((items) => items.length > 0, 'expected items or assets for the serial');
+
+export function repairResultFor(items: (RepairResult & { wtn: string })[], serial: string): RepairResult {
+  const item = items.find((i) => i.wtn.trim().toUpperCase() === serial.trim().toUpperCase()) ?? items[0]!;
+  return { ticketId: item.ticketId, errorCode: item.errorCode, ...present({ errorMessage: item.errorMessage }) };
+}
 
 export const tokenResponse = z.object({
   access_token: z.string().min(1),

@@ -3,14 +3,14 @@
  * malformed bodies): slow answers per kind of call, with the write landing before or after the
  * wait; an error every Nth API call; and null in every field Bruin may leave unset.
  *
- *   PUT /__admin/bruin-faults   {answerAfterSeconds?: {tokens?, tickets?, details?, create?, note?, status?},
+ *   PUT /__admin/bruin-faults   {answerAfterSeconds?: {tokens?, tickets?, details?, create?, note?, status?, repair?, severity?},
  *                                writesLand?: 'before-wait' | 'after-wait',
  *                                errorEveryNth?: {n, status}, nullUnusedFields?: boolean}
  *   GET /__admin/bruin-faults
  */
 import { z } from 'zod';
 
-export const CALL_KINDS = ['tokens', 'tickets', 'details', 'create', 'note', 'status'] as const;
+export const CALL_KINDS = ['tokens', 'tickets', 'details', 'create', 'note', 'status', 'repair', 'severity'] as const;
 export type CallKind = (typeof CALL_KINDS)[number];
 
 export const bruinFaultsBody = z

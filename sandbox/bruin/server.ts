@@ -8,6 +8,7 @@
  *   POST   /api/Ticket/:ticketId/notes       {note}
  *   POST   /api/Ticket                       {clientId, category (the topic code), services, contacts}; other fields ignored
  *   PUT    /api/Ticket/:ticketId/details/:detailId/status   {Status: R|O}
+ *   POST   /api/Ticket/repair, PUT /api/Ticket/:ticketId/severity, PUT /__admin/repair-outcomes (repair-api.ts)
  *
  *   GET    /__admin/tickets                  every ticket with its details and notes
  *   GET    /__admin/tickets/:ticketId

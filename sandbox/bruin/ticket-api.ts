@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BruinFaults, CallKind } from './faults';
 import { answer, numberParam, textParam, validBody } from './requests';
+import { registerRepairApi } from './repair-api';
 import { TicketBookError, type TicketBook } from './tickets';
 import { appendNoteBody, createTicketBody, detailStatusBody, ticketDetailsBody, ticketRow } from './wire';
 
@@ -99,6 +100,8 @@ export function registerTicketApi(app: FastifyInstance, { book, author, faults }
       });
     }),
   );
+
+  registerRepairApi(app, { book, author, faults, write });
 }
 
 function withTicket(request: FastifyRequest, reply: FastifyReply, handle: (ticketId: number) => unknown) {

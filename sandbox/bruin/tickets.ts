@@ -25,6 +25,8 @@ export interface SandboxTicket {
   topic: string;
   createDate: string;
   createdBy: string;
+  /** 1 (highest) to 5; what `PUT /api/Ticket/{id}/severity` last set. */
+  severity: number;
   details: SandboxDetail[];
   notes: SandboxNote[];
 }
@@ -38,6 +40,7 @@ export interface TicketSeed {
   topic?: string;
   createDate?: string;
   createdBy?: string;
+  severity?: number;
   details?: (string | { detailId?: number; detailValue: string; detailStatus?: string })[];
   notes?: (string | { noteId?: number; noteValue: string; createdDate?: string })[];
 }
@@ -92,6 +95,7 @@ export class TicketBook {
         topic: seed.topic ?? 'VAS',
         createDate: seed.createDate ?? this.timestamp(),
         createdBy: seed.createdBy ?? 'NOC operator',
+        severity: seed.severity ?? 3,
         details: (seed.details ?? []).map((d) => {
           const detail = typeof d === 'string' ? { detailValue: d } : d;
           return {
@@ -164,6 +168,21 @@ export class TicketBook {
     if (status === 'R' && ticket.details.every((d) => d.detailStatus === 'R')) ticket.ticketStatus = 'Resolved';
     if (status === 'O' && ticket.ticketStatus === 'Resolved') ticket.ticketStatus = 'InProgress';
     return structuredClone(ticket);
+  }
+
+  setSeverity(ticketId: number, severity: number): SandboxTicket {
+    const ticket = this.mustGet(ticketId);
+    ticket.severity = severity;
+    return structuredClone(ticket);
+  }
+
+  /** Adds a service to an existing ticket (Bruin's answer 473: the site's ticket takes the new serial). */
+  addDetail(ticketId: number, serial: string): SandboxDetail {
+    const ticket = this.mustGet(ticketId);
+    const detail = { detailId: this.claim('detail'), detailValue: serial, detailStatus: 'O' };
+    ticket.details.push(detail);
+    if (ticket.ticketStatus === 'Resolved') ticket.ticketStatus = 'InProgress';
+    return { ...detail };
   }
 
   clear(): void {

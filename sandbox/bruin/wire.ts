@@ -21,7 +21,7 @@ export function ticketRow(ticket: SandboxTicket, nullUnused = false): Record<str
     createDate: u(ticket.createDate),
     createdBy: u(ticket.createdBy),
     resolveDate: ticket.ticketStatus === 'Resolved' ? new Date().toISOString() : null,
-    severity: u(3),
+    severity: u(ticket.severity),
   };
 }
 
@@ -35,6 +35,7 @@ export function ticketDetailsBody(ticket: SandboxTicket, nullUnused = false): Re
       detailValue: d.detailValue,
       assignedToName: u('0'),
       currentTaskID: null,
+      currentTaskName: u(d.detailStatus === 'R' ? 'Resolved' : 'Repair dispatch'),
     })),
     // Bruin sends null rather than [] for a ticket nobody has written on.
     ticketNotes:
@@ -76,3 +77,13 @@ export const createTicketBody = z.object({
 export const appendNoteBody = z.object({ note: z.string().min(1) });
 
 export const detailStatusBody = z.object({ Status: z.enum(['R', 'O']) });
+
+/** `POST /api/Ticket/repair` as the NOC's integration guide shows it. */
+export const repairBody = z.object({
+  ClientID: z.coerce.number().int().positive(),
+  WTNs: z.array(z.string().min(1)).min(1),
+  RequestDescription: z.string().min(1),
+  WtnInterfaces: z.record(z.string(), z.array(z.string())).optional(),
+});
+
+export const severityBody = z.object({ Severity: z.coerce.number().int().min(1).max(5), Reason: z.string().min(1) });

@@ -174,6 +174,7 @@ describe('Bruin ticket calls', () => {
         createdBy: 'NOC operator',
         category: 'SD-WAN',
         topic: 'VOO',
+        severity: 3,
       },
     ]);
     expect((await bruin.getTickets({ clientId: 85940, status: 'Draft', category: 'SD-WAN' })).map((t) => t.ticketId)).toEqual([3]);
