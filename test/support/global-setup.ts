@@ -1,12 +1,13 @@
 /**
- * Starts one real Temporal dev server on free ports for the whole test run and bundles the
+ * Starts one real Temporal server (the dev server; the cluster with TEMPORAL_TEST_SERVER=cluster) on free ports for the whole test run and bundles the
  * workflow code once; test files reach both through environment variables.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../../clients/temporal/dev-server';
+import type { DevServer } from '../../clients/temporal/dev-server';
 import { LAST_RUN_MARKER, TEST_DATA } from './paths';
+import { startTestServer } from './test-server';
 
 declare global {
   var __TEMPORAL_DEV_SERVER__: DevServer | undefined;
@@ -26,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
   const dir = join(TEST_DATA, `run-${Date.now()}-${process.pid}`);
   mkdirSync(join(dir, 'histories'), { recursive: true });
   const [server, bundle] = await Promise.all([
-    startDevServer({ logFile: join(dir, 'temporal-server.log') }),
+    startTestServer({ logFile: join(dir, 'temporal-server.log') }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
   ]);
   writeFileSync(join(dir, 'workflow-bundle.js'), bundle.code);
