@@ -14,7 +14,7 @@
  * so `down` (or another process: the restart test) stops exactly what `up` started.
  */
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -88,7 +88,11 @@ export function defaultClusterDir(): string {
 }
 
 const statePath = (dir: string) => join(dir, 'state.json');
-const pgDir = (dir: string) => join(dir, 'postgres');
+/** <dir>/postgres, unless the postgres user cannot reach it (a checkout under a private home): then a folder of its own, named in <dir>/postgres.location. */
+const pgDir = (dir: string) => {
+  const location = join(dir, 'postgres.location');
+  return existsSync(location) ? readFileSync(location, 'utf8').trim() : join(dir, 'postgres');
+};
 const pgData = (dir: string) => join(pgDir(dir), 'data');
 
 export function readClusterState(dir: string): ClusterState | undefined {
@@ -225,6 +229,14 @@ async function startPostgres(dir: string, state: ClusterState, log: (line: strin
   const bin = postgresBinDir();
   mkdirSync(pgDir(dir), { recursive: true });
   ownedByPostgres(pgDir(dir));
+  if (isRoot() && !(await run('runuser', ['-u', 'postgres', '--', 'test', '-w', pgDir(dir)]).then(() => true, () => false))) {
+    const elsewhere = join('/var/lib/postgresql', `automation-engine-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}`);
+    log(`the postgres user cannot reach ${pgDir(dir)}: the database goes in ${elsewhere}`);
+    rmSync(pgDir(dir), { recursive: true, force: true });
+    mkdirSync(elsewhere, { recursive: true });
+    ownedByPostgres(elsewhere);
+    writeFileSync(join(dir, 'postgres.location'), `${elsewhere}\n`);
+  }
   if (!existsSync(join(pgData(dir), 'PG_VERSION'))) {
     log(`initdb ${pgData(dir)}`);
     const pwfile = join(pgDir(dir), 'pwfile');
@@ -447,6 +459,7 @@ export async function clusterUp(options: ClusterOptions = {}): Promise<ClusterIn
     if (!livePid(pidFile(dir, 'ui'), tools.uiServer)) {
       writeFileSync(join(dir, 'config', 'ui.yaml'), uiConfig(state, options.codecEndpoint));
       spawnDetached(tools.uiServer, ['--root', dir, '--config', 'config', '--env', 'ui', 'start'], dir, join(dir, 'ui.log'), pidFile(dir, 'ui'));
+      for (let i = 0; i < 120 && (await isPortFree(state.ports.ui)); i++) await sleep(250);
     }
     uiUp = true;
   }
@@ -479,6 +492,7 @@ export async function clusterDown(dir = defaultClusterDir(), log: (line: string)
 /** Stops everything and deletes the folder (database included). */
 export async function clusterReset(dir = defaultClusterDir(), log: (line: string) => void = () => undefined): Promise<void> {
   await clusterDown(dir, log);
+  rmSync(pgDir(dir), { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 }
 

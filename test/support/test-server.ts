@@ -3,9 +3,9 @@
  * (`npm run test:cluster`) the real server on PostgreSQL (clients/temporal/cluster.ts), in a folder
  * of the run's own (TEMPORAL_TEST_CLUSTER_DIR, for tests that stop and restart it).
  */
-import { rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { clusterDown, clusterUp } from '../../clients/temporal/cluster';
+import { clusterReset, clusterUp } from '../../clients/temporal/cluster';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../clients/temporal/dev-server';
 import { TEST_DATA } from './paths';
 
@@ -27,9 +27,14 @@ export async function startTestServer(options: DevServerOptions): Promise<DevSer
     // The server runs detached, found by its pid file (a test may stop and restart it): no child process here.
     process: undefined as unknown as DevServer['process'],
     stop: async () => {
-      await clusterDown(dir);
-      // The database (~50 MB a P1 cycle) goes; the logs stay with the run's other files.
-      rmSync(join(dir, 'postgres'), { recursive: true, force: true });
+      // The database (~50 MB a P1 cycle) goes; the server's log stays with the run's other files.
+      const log = join(dir, 'server.log');
+      const kept = existsSync(log) ? readFileSync(log) : undefined;
+      await clusterReset(dir);
+      if (kept) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(log, kept);
+      }
     },
   };
 }
