@@ -12,7 +12,7 @@ import { WorkflowIdConflictPolicy, WorkflowNotFoundError } from '@temporalio/cli
 import { serialKey } from '../clients/bruin';
 import { OPEN_TICKET_STATUSES, type Ticket, type TicketDetails } from '../clients/bruin/types';
 import { clientIdOf, type EdgeIdentity, type EdgeSummary } from '../domain/edges';
-import { isEngineNote } from '../domain/engine-notes';
+import { isEngineNote, sameNote } from '../domain/engine-notes';
 import {
   autoResolveRefusal,
   incidentFields,
@@ -29,7 +29,7 @@ import {
   type ResolveRefusal,
 } from '../domain/incidents';
 import { EdgeSerial, Enterprise, OutageKind, Process, PROCESS, VcoHost } from '../domain/search-attributes';
-import { isTriageEvent, TRIAGE_EVENT_WINDOW_DAYS, triageNote } from '../domain/triage-notes';
+import { isTriageEvent, TRIAGE_EVENT_WINDOW_DAYS, triageNote, triagePages } from '../domain/triage-notes';
 import { OUTAGE_TOPIC } from './triage';
 import type { ActivityDeps } from './deps';
 import type { IncidentInput } from '../workflows/incident';
@@ -196,15 +196,26 @@ export function createIncidentActivities(deps: ActivityDeps) {
       );
     },
 
-    /** Appends the outage's note unless an engine note about this outage is already on the ticket. */
+    /**
+     * Appends the outage's note (a long triage note as pages) unless another engine note about this
+     * outage is on the ticket; pages already there (an earlier attempt's) are not written again.
+     */
     async appendIncidentNote(request: { ticketId: number; note: string; key: IncidentNoteKey }): Promise<{ appended: boolean }> {
+      const pages = triagePages(request.note);
+      const ours = (text: string) => pages.some((page) => sameNote(text, page));
       const details = await bruin.getTicketDetails(request.ticketId);
-      if (details.notes.some((n) => notesOutage(n.noteValue, request.key) && !notesOutage(n.noteValue, request.key, [RESOLVE_NOTE_TITLE]))) {
-        return { appended: false };
+      const notedElsewhere = details.notes.some(
+        (n) => !ours(n.noteValue) && notesOutage(n.noteValue, request.key) && !notesOutage(n.noteValue, request.key, [RESOLVE_NOTE_TITLE]),
+      );
+      if (notedElsewhere) return { appended: false };
+      let appended = false;
+      for (const page of pages) {
+        if (details.notes.some((n) => sameNote(n.noteValue, page))) continue;
+        await bruin.appendNote(request.ticketId, page);
+        metrics.notesAppended.inc({ process: PROCESS.incident });
+        appended = true;
       }
-      await bruin.appendNote(request.ticketId, request.note);
-      metrics.notesAppended.inc({ process: PROCESS.incident });
-      return { appended: true };
+      return { appended };
     },
 
     /** Sets the ticket's severity unless it is already at that level. */

@@ -16,6 +16,7 @@ import {
   triageDryRunEmail,
   triageNote,
   triageSlackMessage,
+  triagePages,
   type TriageEvent,
   type TriagePrediction,
 } from '../domain/triage-notes';
@@ -149,7 +150,7 @@ export function createTriageActivities(deps: ActivityDeps) {
         predicted,
         { portalUrl: portalUrl(ref.host), timezone: config.timezone, now: now.toISOString() },
       );
-      return { step: 'first-note', edgeName, notes: [note] };
+      return { step: 'first-note', edgeName, notes: triagePages(note) };
     },
 
     /** Appends a note unless the same text is already on the ticket (an earlier attempt's). */

@@ -180,3 +180,31 @@ export function triageDryRunEmail(ticket: { ticketId: number; serial: string; ed
     html: `<p>${escapeHtml(intro)}</p>\n${notes.map((n) => `<pre>${escapeHtml(n)}</pre>`).join('\n<hr>\n')}`,
   };
 }
+
+/** Triage notes longer than this are split into pages (Bruin's readers lose long notes). */
+export const TRIAGE_SPLIT_OVER = 1_500;
+export const TRIAGE_PAGE_SIZE = NOTE_LIMIT;
+
+/**
+ * A triage note over 1,500 characters as pages of about 1,000, each a note of its own: the marker,
+ * the title, `Triage note: n/N`, then whole `Key: value` lines (a line is never cut).
+ */
+export function triagePages(note: string): string[] {
+  if (note.length <= TRIAGE_SPLIT_OVER) return [note];
+  const [marker, title, ...lines] = note.replace(/\r\n?/g, '\n').split('\n');
+  const head = (n: number, total: number) => `${marker}\n${title}\nTriage note: ${n}/${total}`;
+  const budget = TRIAGE_PAGE_SIZE - head(99, 99).length;
+  const pages: string[][] = [[]];
+  let size = 0;
+  for (const line of lines) {
+    const page = pages[pages.length - 1]!;
+    if (page.length && size + line.length + 1 > budget) {
+      pages.push([line]);
+      size = line.length + 1;
+    } else {
+      page.push(line);
+      size += line.length + 1;
+    }
+  }
+  return pages.map((page, i) => `${head(i + 1, pages.length)}\n${page.join('\n')}`);
+}

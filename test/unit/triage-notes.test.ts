@@ -1,3 +1,4 @@
+import { triagePages } from '../../domain/triage-notes';
 import { noteFields } from '../../domain/engine-notes';
 import {
   eventInterface,
@@ -127,5 +128,27 @@ describe('event notes', () => {
     expect(notes[0]?.text).not.toContain('EDGE_ACTIVATED');
     expect(notes[0]?.text.length).toBeLessThanOrEqual(NOTE_LIMIT);
     expect(notes[0]?.text).toContain('TimeStamp: 2024-07-02T12:02:00.000Z');
+  });
+});
+
+describe('triage note pages', () => {
+  const note = (lines: number) => ['#*Automation Engine*#', 'Triage (VeloCloud)', ...Array.from({ length: lines }, (_, i) => `Field ${i}: ${'x'.repeat(40)}`)].join('\n');
+
+  it.each([
+    [10, 1],
+    [25, 1],
+    [40, 3],
+    [70, 4],
+  ])('%d lines → %d page(s)', (lines, pages) => {
+    const text = note(lines);
+    const split = triagePages(text);
+    expect(split).toHaveLength(pages);
+    if (pages === 1) return expect(split[0]).toBe(text);
+    split.forEach((page, i) => {
+      expect(page.length).toBeLessThanOrEqual(1_000);
+      expect(page.startsWith(`#*Automation Engine*#\nTriage (VeloCloud)\nTriage note: ${i + 1}/${pages}\n`)).toBe(true);
+    });
+    // Every line once, in order.
+    expect(split.flatMap((p) => p.split('\n').slice(3))).toEqual(text.split('\n').slice(2));
   });
 });
