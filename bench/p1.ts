@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VelocloudClient } from '../clients/velocloud';
 import { connectClient } from '../clients/temporal/connection';
-import { startDevServer } from '../clients/temporal/dev-server';
+import { startBenchServer } from './server';
 import type { CycleSummary } from '../domain/cycle-summary';
 import type { EdgeMonitoringInput } from '../workflows/edge-monitoring';
 import { loadConfig } from '../config';
@@ -27,6 +27,9 @@ const { values } = parseArgs({
     hosts: { type: 'string', default: '2' },
     'serial-sample': { type: 'string', default: '100' },
     workers: { type: 'string', default: '1' },
+    /** dev (the dev server, in memory) or cluster (the real server on PostgreSQL, `--shards N` history shards). */
+    server: { type: 'string', default: 'dev' },
+    shards: { type: 'string' },
     chunk: { type: 'string' },
     children: { type: 'string' },
   },
@@ -65,7 +68,7 @@ async function serialBaseline(client: VelocloudClient, refs: { enterpriseId: num
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`bench: ${edges} edges on ${hostCount} orchestrators, ${latencyMs} ms added per VCO call`);
-  const server = await startDevServer({ headless: true });
+  const server = await startBenchServer(values.server, values.shards === undefined ? undefined : Number(values.shards));
   const hosts = Array.from({ length: hostCount }, (_, i) => `vco${i + 1}.bench`);
   const sandboxes = await startSandboxes({ fleet: { seed: 99, hosts, totalEdges: edges, enterprisesPerHost: Math.max(4, Math.ceil(edges / 250)) } });
   for (const s of sandboxes.velocloud.sandboxes) s.setFaults({ latencyMs });
@@ -108,6 +111,8 @@ async function main(): Promise<void> {
     await client.connection.close();
 
     const result = {
+      server: server.name,
+      historyShards: server.shards,
       edges,
       hosts: hostCount,
       workers: workerCount,
