@@ -16,7 +16,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -357,7 +357,8 @@ async function waitUntilServing(state: ClusterState, pid: number, logFile: strin
 }
 
 /** Starts the server process from the cluster's config (PostgreSQL must be running); resolves once it serves. */
-export async function startClusterServer(dir = defaultClusterDir()): Promise<number> {
+export async function startClusterServer(dirGiven = defaultClusterDir()): Promise<number> {
+  const dir = resolve(dirGiven);
   const state = readClusterState(dir);
   if (!state) throw new Error(`${dir} holds no cluster: run npm run cluster -- up`);
   const { server } = await ensureClusterTools();
@@ -370,7 +371,8 @@ export async function startClusterServer(dir = defaultClusterDir()): Promise<num
 }
 
 /** Stops the server process (every Temporal service of the cluster); SIGKILL to crash it. PostgreSQL keeps running. */
-export async function stopClusterServer(dir = defaultClusterDir(), signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function stopClusterServer(dirGiven = defaultClusterDir(), signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  const dir = resolve(dirGiven);
   const { server } = await ensureClusterTools();
   const pid = livePid(pidFile(dir, 'server'), server);
   if (pid) await stopPid(pid, signal);
@@ -432,7 +434,7 @@ function info(dir: string, state: ClusterState, serverPid: number, uiUp: boolean
 
 /** Builds what is missing, then starts PostgreSQL, the schema, the server, the namespace and search attributes, and (with `ui`) the Web UI. Idempotent. */
 export async function clusterUp(options: ClusterOptions = {}): Promise<ClusterInfo> {
-  const dir = options.dir ?? defaultClusterDir();
+  const dir = resolve(options.dir ?? defaultClusterDir());
   const log = options.log ?? (() => undefined);
   const tools = await ensureClusterTools({ ui: options.ui });
   mkdirSync(join(dir, 'config'), { recursive: true });
@@ -467,7 +469,8 @@ export async function clusterUp(options: ClusterOptions = {}): Promise<ClusterIn
 }
 
 /** Stops the Web UI, the server and PostgreSQL that `up` started in `dir`; the data stays. */
-export async function clusterDown(dir = defaultClusterDir(), log: (line: string) => void = () => undefined): Promise<void> {
+export async function clusterDown(dirGiven = defaultClusterDir(), log: (line: string) => void = () => undefined): Promise<void> {
+  const dir = resolve(dirGiven);
   if (!readClusterState(dir)) return;
   const uiBinary = join(projectRoot(), '.tools', `temporal-ui-server-${TEMPORAL_UI_VERSION}`, 'server');
   const uiPid = livePid(pidFile(dir, 'ui'), uiBinary);
@@ -490,7 +493,8 @@ export async function clusterDown(dir = defaultClusterDir(), log: (line: string)
 }
 
 /** Stops everything and deletes the folder (database included). */
-export async function clusterReset(dir = defaultClusterDir(), log: (line: string) => void = () => undefined): Promise<void> {
+export async function clusterReset(dirGiven = defaultClusterDir(), log: (line: string) => void = () => undefined): Promise<void> {
+  const dir = resolve(dirGiven);
   await clusterDown(dir, log);
   rmSync(pgDir(dir), { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
@@ -505,7 +509,8 @@ export interface ClusterStatus {
   state?: ClusterState;
 }
 
-export async function clusterStatus(dir = defaultClusterDir()): Promise<ClusterStatus> {
+export async function clusterStatus(dirGiven = defaultClusterDir()): Promise<ClusterStatus> {
+  const dir = resolve(dirGiven);
   const state = readClusterState(dir);
   if (!state) return { dir, exists: false, postgres: false };
   const root = projectRoot();
