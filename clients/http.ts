@@ -5,6 +5,7 @@
 import { Agent, type Dispatcher, errors as undiciErrors, request } from 'undici';
 import type { ZodType } from 'zod';
 import { describeZodError, ExternalCallError, kindForStatus, parseRetryAfter } from './errors';
+import { redact } from './redact';
 
 export interface HttpClientOptions {
   system: string;
@@ -21,6 +22,8 @@ export interface HttpClientOptions {
    * aborts, so no call outlives the attempt that made it.
    */
   callSignal?: () => AbortSignal | undefined;
+  /** The secrets this client sends (read at each error: tokens change); cut out of every error message. */
+  secrets?: () => Array<string | undefined>;
 }
 
 export interface HttpResponse {
@@ -46,7 +49,12 @@ export class HttpClient {
 
   /** One attempt. Transport failures and timeouts throw a retryable ExternalCallError; statuses are returned. */
   async send(call: string, url: string, init: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>): Promise<HttpResponse> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    // A timer cleared when the call ends, not AbortSignal.timeout: a pending timer would keep the
+    // caller's async context (an activity and its result) alive for the whole timeout.
+    const timedOut = new AbortController();
+    const timer = setTimeout(() => timedOut.abort(new DOMException(`timed out after ${this.timeoutMs} ms`, 'TimeoutError')), this.timeoutMs);
+    timer.unref();
+    const timeout = timedOut.signal;
     const owner = this.options.callSignal?.();
     try {
       if (owner?.aborted) throw this.error(call, 'retryable', 'not sent: the activity attempt was given up or reached its deadline');
@@ -62,6 +70,8 @@ export class HttpClient {
         throw this.error(call, 'retryable', 'abandoned: the activity attempt was given up or reached its deadline', { cause: error });
       }
       throw this.transportError(call, error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -83,7 +93,7 @@ export class HttpClient {
     try {
       json = JSON.parse(response.text);
     } catch {
-      throw this.error(call, 'non-retryable', `response is not JSON: ${snippet(response.text)}`, { status: response.status });
+      throw this.error(call, 'non-retryable', `response is not JSON: ${snippet(this.redact(response.text))}`, { status: response.status });
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
@@ -100,7 +110,12 @@ export class HttpClient {
     message: string,
     extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
   ): ExternalCallError {
-    return new ExternalCallError({ system: this.options.system, target: this.options.target, call, kind, message, ...extra });
+    return new ExternalCallError({ system: this.options.system, target: this.options.target, call, kind, message: this.redact(message), ...extra });
+  }
+
+  /** A text with this client's secrets cut out (before it is shortened, so no part of one survives). */
+  redact(text: string): string {
+    return this.options.secrets ? redact(text, this.options.secrets()) : text;
   }
 
   private transportError(call: string, error: unknown): ExternalCallError {

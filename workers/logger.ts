@@ -1,10 +1,12 @@
 /**
- * Structured JSON logs (pino) for the worker and the commands. Every line passes through a scrubber
- * that replaces each configured secret value, so a secret that sneaks into an error message
- * (a URL with a password, a token echoed by a server) never reaches the log.
+ * Structured JSON logs (pino) for the worker and the commands. Every line passes through the one
+ * redactor (clients/redact.ts), which replaces each configured secret value whatever its length, so
+ * a secret that sneaks into an error message (a URL with a password, a token echoed by a server)
+ * never reaches the log.
  */
 import pino, { type Logger } from 'pino';
 import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
+import { redactor } from '../clients/redact';
 
 export type { Logger };
 
@@ -15,17 +17,8 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-export function scrubber(secrets: string[]): (text: string) => string {
-  const values = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-  const encoded = values.flatMap((s) => [JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]);
-  const all = [...new Set([...values, ...encoded])];
-  if (!all.length) return (text) => text;
-  const pattern = new RegExp(all.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  return (text) => text.replace(pattern, '***');
-}
-
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const scrub = scrubber(options.secrets ?? []);
+  const scrub = redactor(options.secrets ?? []);
   const write = options.write ?? ((line: string) => process.stdout.write(line));
   return pino(
     {

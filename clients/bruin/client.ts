@@ -70,6 +70,7 @@ export class BruinClient {
       connections: options.maxConcurrentRequests ?? 8,
       timeoutMs: options.timeoutMs ?? BRUIN_CALL_TIMEOUT_MS,
       callSignal: options.callSignal,
+      secrets: () => [config.clientSecret, this.tokens.cached],
     });
     this.identity = new HttpClient({
       system: 'bruin',
@@ -77,6 +78,7 @@ export class BruinClient {
       connections: 2,
       timeoutMs: options.timeoutMs ?? BRUIN_CALL_TIMEOUT_MS,
       callSignal: options.callSignal,
+      secrets: () => [config.clientSecret, this.tokens.cached],
     });
     this.tokens = new BruinTokenSource(config, this.identity, (call, run) => this.observe(call, run), options.now);
   }
@@ -202,7 +204,7 @@ export class BruinClient {
         if (response.status === 401) throw this.api.statusError(req.call, response, 'token refused again after a fresh login');
       }
       if (response.status < 200 || response.status >= 300) {
-        throw this.api.statusError(req.call, response, redact(snippet(response.text), [this.config.clientSecret, token]));
+        throw this.api.statusError(req.call, response, snippet(this.api.redact(response.text)));
       }
       return req.read(response);
     });
@@ -244,11 +246,6 @@ export class BruinClient {
       // Metrics must never turn a good call into a failed one.
     }
   }
-}
-
-/** Error bodies are quoted for operators, but never with a secret in them. */
-function redact(text: string, secrets: string[]): string {
-  return secrets.reduce((out, secret) => (secret ? out.split(secret).join('***') : out), text);
 }
 
 /** A serial as Bruin's details may carry it, typed by people: spacing and case vary. */

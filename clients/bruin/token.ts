@@ -33,6 +33,11 @@ export class BruinTokenSource {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The token in use, if any (for redaction: never to send). */
+  get cached(): string | undefined {
+    return this.current?.value;
+  }
+
   async token(): Promise<string> {
     if (this.current && this.now() < this.current.renewAt) return this.current.value;
     this.inFlight ??= this.login().finally(() => {

@@ -54,8 +54,7 @@ export class EmailClient {
   constructor(private readonly options: EmailClientOptions) {
     const endpoint = parseSmtpUrl(options.smtpUrl);
     this.target = `${endpoint.host}:${endpoint.port}`;
-    const password = endpoint.password ?? '';
-    this.secrets = [...new Set([password, encodeURIComponent(password)])].filter(Boolean);
+    this.secrets = endpoint.password ? [endpoint.password] : [];
     this.transport = createTransport(transportOptions(endpoint, options.timeoutMs ?? 30_000));
   }
 

@@ -5,6 +5,7 @@
  * our own request or configuration.
  */
 import { ExternalCallError, type FailureKind } from '../errors';
+import { redact } from '../redact';
 
 interface SmtpFailure {
   code?: string;
@@ -27,7 +28,7 @@ export function smtpFailureKind(failure: SmtpFailure): FailureKind {
 export interface EmailCallContext {
   call: string;
   target: string;
-  /** Texts cut out of any message we pass on: the SMTP password, raw and URL-encoded. */
+  /** Texts cut out of any message we pass on: the SMTP password (clients/redact.ts covers its encodings). */
   secrets: string[];
 }
 
@@ -38,8 +39,7 @@ export interface EmailCallContext {
 export function emailCallError(error: unknown, { call, target, secrets }: EmailCallContext): ExternalCallError {
   const failure = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SmtpFailure;
   const code = failure.code ? `${failure.code} ` : '';
-  let message = `${code}${failure.message ?? 'send failed'}`;
-  for (const secret of secrets) if (secret) message = message.split(secret).join('[redacted]');
+  const message = redact(`${code}${failure.message ?? 'send failed'}`, secrets);
   return new ExternalCallError({
     system: 'email',
     call,

@@ -4,6 +4,7 @@
  */
 import { ErrorCode, type SlackError, type WebAPIHTTPError, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
 import { ExternalCallError, kindForStatus, type FailureKind } from '../errors';
+import { redact } from '../redact';
 
 /** Platform errors that can clear up on their own; every other `{ok:false}` is a request we must fix. */
 const TRANSIENT_PLATFORM_ERRORS = new Set([
@@ -31,7 +32,7 @@ function isSlackError(error: unknown): error is SlackError {
 /** Translates a WebClient failure; the token is never part of what it reports. */
 export function slackCallError(error: unknown, { call, target, token }: SlackCallContext): ExternalCallError {
   const make = (kind: FailureKind, message: string, extra: { status?: number; retryAfterMs?: number } = {}) =>
-    new ExternalCallError({ system: 'slack', call, target, kind, message: token ? message.split(token).join('[redacted]') : message, ...extra });
+    new ExternalCallError({ system: 'slack', call, target, kind, message: redact(message, [token]), ...extra });
 
   if (!isSlackError(error)) {
     // A 429 without a usable Retry-After surfaces as a plain Error; Slack's limit is about 1/s.

@@ -34,6 +34,7 @@ export class T7Client {
       connections: 4,
       timeoutMs: options.timeoutMs ?? 15_000,
       callSignal: options.callSignal,
+      secrets: () => [config.token],
     });
   }
 
@@ -64,7 +65,7 @@ export class T7Client {
       },
     });
     if (response.status < 200 || response.status >= 300) {
-      const body = this.config.token ? snippet(response.text).split(this.config.token).join('***') : snippet(response.text);
+      const body = snippet(this.http.redact(response.text));
       throw this.http.statusError(SUGGESTIONS_CALL, response, `ticket ${ticketId}: ${body}`);
     }
     return this.http.parse(SUGGESTIONS_CALL, response, suggestionsResponse);
