@@ -10,6 +10,7 @@
  *   reset    down, then deletes the data (the only way to change --shards)
  *   build    only builds the binaries
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { clusterDown, clusterReset, clusterStatus, clusterUp, defaultClusterDir } from './cluster';
 import { ensureClusterTools } from './cluster-tools';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
     },
   });
-  const dir = values.dir ?? process.env.TEMPORAL_CLUSTER_DIR ?? defaultClusterDir();
+  const dir = resolve(values.dir ?? process.env.TEMPORAL_CLUSTER_DIR ?? defaultClusterDir());
   const command = positionals[0] ?? 'status';
   const number = (name: string, value: string | undefined) => {
     if (value === undefined) return undefined;
