@@ -11,15 +11,26 @@ import { bruinTicketUrl } from '../domain/engine-notes';
 import { PROCESS } from '../domain/search-attributes';
 import { createNotifier } from './notify';
 import {
+  deviceRecovered,
   deviceTroubles,
+  linkDeadCounts,
   noteNamesAnyTrouble,
   noteNamesTrouble,
   troubleDryRunEmail,
   troubleNote,
+  troubleAutoResolveRefusal,
+  troubleResolveNote,
+  isTroubleResolveNote,
   troubleSlackMessage,
+  type LinkSample,
   type LinkTrouble,
   type TroubleReport,
+  type TroubleThresholds,
 } from '../domain/service-affecting';
+import type { VelocloudLinkMetrics } from '../clients/velocloud';
+import { serialKey } from '../clients/bruin';
+import { formatDuration } from '../domain/duration';
+import type { ResolveRefusal } from '../domain/incidents';
 import type { TicketContact } from '../clients/bruin/types';
 import type { ActivityDeps } from './deps';
 
@@ -47,6 +58,12 @@ export interface DeviceScan extends MonitoredEdge {
   scanStart: string;
   scanEnd: string;
   troubles: LinkTrouble[];
+  /**
+   * No trouble now, and every metric within its limit over SERVICE_AFFECTING_RESOLVE_AFTER with
+   * circuit instability under its recovery limit: an open VAS ticket of the device may be
+   * auto-resolved. Absent in scans recorded before VAS auto-resolve.
+   */
+  recovered?: boolean;
 }
 
 export interface TroubleTicketLookup {
@@ -54,6 +71,14 @@ export interface TroubleTicketLookup {
   notedIn?: number;
   /** Every open VAS ticket of the serial when we looked: none of them is one we created. */
   openTicketIds: number[];
+}
+
+/** What a recovered device's open VAS tickets came to. */
+export interface TroubleResolveResult {
+  /** Tickets whose detail for the serial was resolved (now or by an earlier attempt of this decision). */
+  resolved: number[];
+  /** Tickets left open, and why. */
+  leftOpen: { ticketId: number; reason: ResolveRefusal }[];
 }
 
 export function createServiceAffectingActivities(deps: ActivityDeps) {
@@ -69,6 +94,15 @@ export function createServiceAffectingActivities(deps: ActivityDeps) {
     return (['site', 'ticket'] as const).map((type) => ({ ...device.contact, type }));
   };
 
+  const sa = config.serviceAffecting;
+  const thresholds: TroubleThresholds = {
+    Latency: { ...sa.latencyMs, unit: 'ms' },
+    'Packet Loss': { ...sa.packetLossPct, unit: '%' },
+    Jitter: { ...sa.jitterMs, unit: 'ms' },
+    'Bandwidth Over Utilization': { ...sa.bandwidthPct, unit: '%' },
+    'Circuit Instability': { ...sa.instabilityEvents, unit: 'events' },
+  };
+
   return {
     /** A slice of the monitored devices (MONITORED_DEVICES_FILE) and whether Bruin may be written to. */
     async listServiceAffectingDevices(slice: { offset?: number; limit?: number } = {}): Promise<ServiceAffectingPlan> {
@@ -82,28 +116,59 @@ export function createServiceAffectingActivities(deps: ActivityDeps) {
       };
     },
 
-    /** One device's counted links over the last scan interval, reduced to the troubles found. */
+    /**
+     * One device's counted links, reduced to the troubles found: latency, packet loss and jitter over
+     * the last scan interval, bandwidth over SERVICE_AFFECTING_BANDWIDTH_LOOKBACK, LINK_DEAD events
+     * over SERVICE_AFFECTING_INSTABILITY_LOOKBACK. Without troubles it also tells whether the device
+     * has been quiet long enough for its VAS ticket to be auto-resolved.
+     */
     async scanDeviceLinks(device: MonitoredEdge): Promise<DeviceScan> {
       const client = velocloud.forHost(device.host);
       const end = new Date();
-      const start = new Date(end.getTime() - config.schedule.serviceAffectingInterval);
-      const [enterprise, edge, links, appLinks] = await Promise.all([
+      const before = (ms: number) => ({ start: new Date(end.getTime() - ms), end });
+      const scanMs = config.schedule.serviceAffectingInterval;
+      const linkMetrics = (ms: number) => client.getEdgeLinkMetrics(device.enterpriseId, device.edgeId, before(ms));
+      const [enterprise, edge, links, appLinks, events, bandwidthLinks] = await Promise.all([
         client.getEnterprise(device.enterpriseId),
         client.getEdge(device.enterpriseId, device.edgeId),
-        client.getEdgeLinkMetrics(device.enterpriseId, device.edgeId, { start, end }),
+        linkMetrics(scanMs),
         client.getEdgeAppLinkMetrics(device.enterpriseId, device.edgeId),
+        client.getEnterpriseEvents(device.enterpriseId, { edgeIds: [device.edgeId], interval: before(sa.instabilityLookback), limit: 1_000 }),
+        sa.bandwidthLookback === scanMs ? undefined : linkMetrics(sa.bandwidthLookback),
       ]);
       const groups = new Map(appLinks.map((l) => [l.linkId, l.serviceGroups]));
-      const troubles = deviceTroubles(links.map((link) => ({ ...link, serviceGroups: groups.get(link.linkId) ?? [] })));
+      const dead = linkDeadCounts(events);
+      const samples = (rows: VelocloudLinkMetrics[], bandwidthRows: VelocloudLinkMetrics[], bandwidthMs: number): LinkSample[] => {
+        const byLink = new Map(bandwidthRows.map((l) => [l.linkId, l]));
+        return rows.map((link) => {
+          const b = byLink.get(link.linkId);
+          return {
+            ...link,
+            serviceGroups: groups.get(link.linkId) ?? [],
+            ...(b ? { bandwidth: { bytesRx: b.bytesRx, bytesTx: b.bytesTx, bpsOfBestPathRx: b.bpsOfBestPathRx, bpsOfBestPathTx: b.bpsOfBestPathTx, lookbackMs: bandwidthMs } } : {}),
+            deadEvents: dead.get(link.interface) ?? 0,
+            deadEventsLookbackMs: sa.instabilityLookback,
+          };
+        });
+      };
+      const troubles = deviceTroubles(samples(links, bandwidthLinks ?? links, sa.bandwidthLookback), thresholds);
       for (const trouble of troubles) metrics.troublesDetected.inc({ trouble: trouble.kind });
+      let recovered: boolean | undefined;
+      if (!troubles.length) {
+        const quiet = sa.resolveAfter === scanMs ? links : await linkMetrics(sa.resolveAfter);
+        recovered = deviceRecovered({ edgeState: edge.edgeState, links: samples(quiet, quiet, sa.resolveAfter) }, thresholds, {
+          instabilityBelow: sa.resolveInstabilityBelow,
+        });
+      }
       return {
         ...device,
         edgeName: edge.name || device.serial,
         enterpriseName: enterprise.name,
         clientId: clientIdOf(enterprise.name),
-        scanStart: start.toISOString(),
+        scanStart: before(scanMs).start.toISOString(),
         scanEnd: end.toISOString(),
         troubles,
+        ...(recovered === undefined ? {} : { recovered }),
       };
     },
 
@@ -149,6 +214,49 @@ export function createServiceAffectingActivities(deps: ActivityDeps) {
       await bruin.appendNote(ticketId, troubleNote(report, { portalUrl: portalUrl(report.host), timezone: config.timezone }));
       metrics.notesAppended.inc({ process: PROCESS.serviceAffecting });
       return { appended: true };
+    },
+
+    /**
+     * A recovered device (scan `recoveredAt`): each open VAS ticket of its serial that carries the
+     * engine's trouble notes is resolved for the serial when the incidents' rules allow it (engine
+     * creator, grace after the last trouble note, at most 3 times). Look before write: the resolve
+     * note carries the scan's time, so a retry that finds it only completes the status.
+     */
+    async autoResolveTroubleTickets(request: { clientId: number; serial: string; recoveredAt: string }): Promise<TroubleResolveResult> {
+      const { serial, recoveredAt } = request;
+      const tickets = await bruin.findOpenTicketsForSerial({ clientId: request.clientId, topic: SERVICE_AFFECTING_TOPIC, serial });
+      const result: TroubleResolveResult = { resolved: [], leftOpen: [] };
+      const { incidents } = config;
+      for (const ticket of tickets.sort((a, b) => a.ticketId - b.ticketId)) {
+        if (!ticket.notes.some((n) => noteNamesAnyTrouble(n.noteValue))) continue;
+        const detail = ticket.details.find((d) => serialKey(d.detailValue) === serialKey(serial));
+        if (!detail || detail.detailStatus === 'R') continue;
+        const decided = ticket.notes.some((n) => isTroubleResolveNote(n.noteValue, serial, recoveredAt));
+        if (!decided) {
+          const reason = troubleAutoResolveRefusal(
+            { createdBy: ticket.createdBy, notes: ticket.notes, serial, now: new Date().toISOString() },
+            {
+              creator: incidents.engineCreator,
+              graceDayMs: incidents.graceDay,
+              graceNightMs: incidents.graceNight,
+              dayStartHour: incidents.dayStartHour,
+              dayEndHour: incidents.dayEndHour,
+              timezone: config.timezone,
+              maxAutoResolves: 3,
+            },
+          );
+          if (reason) {
+            result.leftOpen.push({ ticketId: ticket.ticketId, reason });
+            continue;
+          }
+          await bruin.appendNote(ticket.ticketId, troubleResolveNote(serial, recoveredAt, formatDuration(config.serviceAffecting.resolveAfter)));
+          metrics.notesAppended.inc({ process: PROCESS.serviceAffecting });
+        }
+        await bruin.setDetailStatus(ticket.ticketId, detail.detailId, 'R');
+        logger.info({ ticketId: ticket.ticketId, serial }, 'VAS ticket auto-resolved: the device is back within its limits');
+        result.resolved.push(ticket.ticketId);
+      }
+      return result;
     },
 
     async postTroubleToSlack(request: { ticketId: number; report: TroubleReport }): Promise<void> {

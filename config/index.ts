@@ -76,6 +76,24 @@ export interface Config {
     dayStartHour: number;
     dayEndHour: number;
   };
+  /** P3's limits (wired / wireless), look-backs and when a ticketed device counts as recovered (README, Configuration). */
+  serviceAffecting: {
+    latencyMs: WiredWireless;
+    packetLossPct: WiredWireless;
+    jitterMs: WiredWireless;
+    bandwidthPct: WiredWireless;
+    instabilityEvents: WiredWireless;
+    bandwidthLookback: number;
+    instabilityLookback: number;
+    resolveAfter: number;
+    resolveInstabilityBelow: number;
+  };
+}
+
+/** One limit for wired links and one for wireless ones. */
+export interface WiredWireless {
+  wired: number;
+  wireless: number;
 }
 
 /** Which hosts to watch, and on each host which enterprises (empty list: all of them). */
@@ -127,6 +145,20 @@ const duration = (name: string, fallback: string) =>
         return z.NEVER;
       }
       return ms;
+    });
+/** `50/120`: the wired limit, then the wireless one; one number sets both. */
+const wiredWireless = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx): WiredWireless => {
+      const parts = v.split('/').map((p) => p.trim());
+      const numbers = parts.map(Number);
+      if (parts.length > 2 || parts.some((p) => p === '') || numbers.some((n) => !Number.isFinite(n) || n <= 0)) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be <wired>/<wireless> positive numbers such as ${fallback} (got "${v}")` });
+        return z.NEVER;
+      }
+      return { wired: numbers[0]!, wireless: numbers[1] ?? numbers[0]! };
     });
 const yesNo = (name: string, fallback: boolean) =>
   z
@@ -203,6 +235,19 @@ const envSchema = z.object({
     .refine((v) => /^\d{1,2}-\d{1,2}$/.test(v) && Number(v.split('-')[0]) < Number(v.split('-')[1]) && Number(v.split('-')[1]) <= 24, {
       message: 'AUTO_RESOLVE_DAY_HOURS must be <start>-<end> hours, such as 8-24',
     }),
+  SERVICE_AFFECTING_LATENCY_MS: wiredWireless('SERVICE_AFFECTING_LATENCY_MS', '50/120'),
+  SERVICE_AFFECTING_PACKET_LOSS_PCT: wiredWireless('SERVICE_AFFECTING_PACKET_LOSS_PCT', '5/8'),
+  SERVICE_AFFECTING_JITTER_MS: wiredWireless('SERVICE_AFFECTING_JITTER_MS', '50/50'),
+  SERVICE_AFFECTING_BANDWIDTH_PCT: wiredWireless('SERVICE_AFFECTING_BANDWIDTH_PCT', '80/80'),
+  SERVICE_AFFECTING_INSTABILITY_EVENTS: wiredWireless('SERVICE_AFFECTING_INSTABILITY_EVENTS', '10/10'),
+  SERVICE_AFFECTING_BANDWIDTH_LOOKBACK: duration('SERVICE_AFFECTING_BANDWIDTH_LOOKBACK', '30m'),
+  SERVICE_AFFECTING_INSTABILITY_LOOKBACK: duration('SERVICE_AFFECTING_INSTABILITY_LOOKBACK', '60m'),
+  SERVICE_AFFECTING_RESOLVE_AFTER: duration('SERVICE_AFFECTING_RESOLVE_AFTER', '20m'),
+  SERVICE_AFFECTING_RESOLVE_INSTABILITY_BELOW: z.coerce
+    .number({ error: 'SERVICE_AFFECTING_RESOLVE_INSTABILITY_BELOW must be a whole number of events' })
+    .int('SERVICE_AFFECTING_RESOLVE_INSTABILITY_BELOW must be a whole number of events')
+    .min(1, 'SERVICE_AFFECTING_RESOLVE_INSTABILITY_BELOW must be at least 1')
+    .default(4),
   LAST_CONTACT_CRON: text('LAST_CONTACT_CRON')
     .default('0 8 1 * *')
     .refine((v) => v.split(/\s+/).length === 5, {
@@ -429,6 +474,17 @@ export function loadConfig(env: Env = process.env): Config {
       graceNight: v.AUTO_RESOLVE_GRACE_NIGHT,
       dayStartHour: Number(v.AUTO_RESOLVE_DAY_HOURS.split('-')[0]),
       dayEndHour: Number(v.AUTO_RESOLVE_DAY_HOURS.split('-')[1]),
+    },
+    serviceAffecting: {
+      latencyMs: v.SERVICE_AFFECTING_LATENCY_MS,
+      packetLossPct: v.SERVICE_AFFECTING_PACKET_LOSS_PCT,
+      jitterMs: v.SERVICE_AFFECTING_JITTER_MS,
+      bandwidthPct: v.SERVICE_AFFECTING_BANDWIDTH_PCT,
+      instabilityEvents: v.SERVICE_AFFECTING_INSTABILITY_EVENTS,
+      bandwidthLookback: v.SERVICE_AFFECTING_BANDWIDTH_LOOKBACK,
+      instabilityLookback: v.SERVICE_AFFECTING_INSTABILITY_LOOKBACK,
+      resolveAfter: v.SERVICE_AFFECTING_RESOLVE_AFTER,
+      resolveInstabilityBelow: v.SERVICE_AFFECTING_RESOLVE_INSTABILITY_BELOW,
     },
   };
 }

@@ -150,6 +150,11 @@ export interface ResolveFacts {
   notes: readonly { noteValue: string; createdDate?: string }[];
   serial: string;
   now: string;
+  /**
+   * Which notes document what is being resolved; the latest one starts the grace. Default: the
+   * serial's outage and re-open notes (incidents). P3 passes its trouble notes.
+   */
+  documents?: (noteValue: string) => boolean;
 }
 
 function isDay(iso: string, policy: AutoResolvePolicy): boolean {
@@ -168,14 +173,24 @@ export function autoResolveCount(notes: ResolveFacts['notes'], serial: string): 
   ).length;
 }
 
-/** When the last outage or re-open was documented for this serial (a note's createdDate, else its Outage Start). */
-export function lastOutageNoteAt(notes: ResolveFacts['notes'], serial: string): string | undefined {
+/** An engine outage or re-open note about this serial. */
+function outageNoteOf(serial: string): (noteValue: string) => boolean {
+  return (noteValue) => {
+    if (!isEngineNote(noteValue)) return false;
+    const fields = noteFields(noteValue);
+    return fields.get('Serial')?.toUpperCase() === serial.toUpperCase() && fields.has('Outage Kind');
+  };
+}
+
+/**
+ * When the last outage or re-open was documented for this serial (a note's createdDate, else its
+ * Outage Start); `documents` widens "outage note" to other notes (P3's trouble notes).
+ */
+export function lastOutageNoteAt(notes: ResolveFacts['notes'], serial: string, documents: (noteValue: string) => boolean = outageNoteOf(serial)): string | undefined {
   let latest: number | undefined;
   for (const note of notes) {
-    if (!isEngineNote(note.noteValue)) continue;
-    const fields = noteFields(note.noteValue);
-    if (fields.get('Serial')?.toUpperCase() !== serial.toUpperCase() || !fields.has('Outage Kind')) continue;
-    const at = Date.parse(note.createdDate ?? fields.get('Outage Start') ?? '');
+    if (!documents(note.noteValue)) continue;
+    const at = Date.parse(note.createdDate ?? noteFields(note.noteValue).get('Outage Start') ?? '');
     if (Number.isFinite(at) && (latest === undefined || at > latest)) latest = at;
   }
   return latest === undefined ? undefined : new Date(latest).toISOString();
@@ -184,7 +199,7 @@ export function lastOutageNoteAt(notes: ResolveFacts['notes'], serial: string): 
 /** May the engine resolve the serial's detail now? Undefined = yes; otherwise why not. */
 export function autoResolveRefusal(facts: ResolveFacts, policy: AutoResolvePolicy): ResolveRefusal | undefined {
   if ((facts.createdBy ?? '').trim().toLowerCase() !== policy.creator.trim().toLowerCase()) return 'not-created-by-engine';
-  const last = lastOutageNoteAt(facts.notes, facts.serial);
+  const last = lastOutageNoteAt(facts.notes, facts.serial, facts.documents);
   if (!last) return 'no-outage-note';
   if (Date.parse(facts.now) - Date.parse(last) > graceMs(facts.now, policy)) return 'grace-expired';
   if (autoResolveCount(facts.notes, facts.serial) >= policy.maxAutoResolves) return 'max-auto-resolves';

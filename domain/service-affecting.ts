@@ -8,14 +8,41 @@ import { formatDuration } from './duration';
 import { countedLinks, displayEnterprise, edgeUrl, isWireless, type EdgeRef } from './edges';
 import { engineNote, isEngineNote, noteFields, oneLine, vcoLinksLine } from './engine-notes';
 import { escapeHtml, escapeMrkdwn, mrkdwnSection, slackLink, type MrkdwnSectionBlock } from './notification-format';
+import { autoResolveRefusal, RESOLVE_NOTE_TITLE, type AutoResolvePolicy, type ResolveFacts, type ResolveRefusal } from './incidents';
 
-export type TroubleKind = 'Latency' | 'Packet Loss';
+/** The troubles P3 tickets; each name is distinct and none is part of another (a note names a trouble by its name). */
+export const TROUBLE_KINDS = ['Latency', 'Packet Loss', 'Jitter', 'Bandwidth Over Utilization', 'Circuit Instability'] as const;
+export type TroubleKind = (typeof TROUBLE_KINDS)[number];
 
-/** Limits by trouble and medium: milliseconds for latency, percent for packet loss. */
-export const TROUBLE_THRESHOLDS: Record<TroubleKind, { wired: number; wireless: number; unit: string }> = {
+export interface TroubleLimit {
+  wired: number;
+  wireless: number;
+  unit: string;
+}
+export type TroubleThresholds = Record<TroubleKind, TroubleLimit>;
+
+/**
+ * Default limits by trouble and medium: milliseconds for latency and jitter, percent for packet loss
+ * and for bandwidth (used share of `bpsOfBestPath`), LINK_DEAD events in the look-back for circuit
+ * instability. Operators change them with SERVICE_AFFECTING_* (config/index.ts).
+ */
+export const TROUBLE_THRESHOLDS: TroubleThresholds = {
   Latency: { wired: 50, wireless: 120, unit: 'ms' },
   'Packet Loss': { wired: 5, wireless: 8, unit: '%' },
+  Jitter: { wired: 50, wireless: 50, unit: 'ms' },
+  'Bandwidth Over Utilization': { wired: 80, wireless: 80, unit: '%' },
+  'Circuit Instability': { wired: 10, wireless: 10, unit: 'events' },
 };
+
+/** Bytes moved over a look-back, beside the path's capacity: what bandwidth utilisation is made of. */
+export interface LinkBandwidth {
+  bytesRx: number;
+  bytesTx: number;
+  bpsOfBestPathRx: number;
+  bpsOfBestPathTx: number;
+  /** The look-back the bytes were counted over. */
+  lookbackMs: number;
+}
 
 /** A link's metrics over the scan window, as the scan activity hands them over. */
 export interface LinkSample {
@@ -27,6 +54,13 @@ export interface LinkSample {
   bestLatencyMsTx: number;
   bestLossPctRx: number;
   bestLossPctTx: number;
+  /** Absent: not measured, so no jitter trouble can be found. */
+  bestJitterMsRx?: number;
+  bestJitterMsTx?: number;
+  bandwidth?: LinkBandwidth;
+  /** LINK_DEAD events of this link within `deadEventsLookbackMs`. */
+  deadEvents?: number;
+  deadEventsLookbackMs?: number;
 }
 
 export interface LinkTrouble {
@@ -38,33 +72,96 @@ export interface LinkTrouble {
   /** Received (input) and sent (output) values over the window. */
   rx: number;
   tx: number;
+  /** The window the values cover, where it is not the scan's (bandwidth, circuit instability). */
+  lookbackMs?: number;
 }
 
-function measured(link: LinkSample, kind: TroubleKind): { rx: number; tx: number } {
-  return kind === 'Latency'
-    ? { rx: link.bestLatencyMsRx, tx: link.bestLatencyMsTx }
-    : { rx: link.bestLossPctRx, tx: link.bestLossPctTx };
+/** Percent of the path's capacity used over the look-back; 0 when the VCO does not know the capacity. */
+export function utilisationPct(bytes: number, lookbackMs: number, bps: number): number {
+  if (!(bps > 0) || !(lookbackMs > 0)) return 0;
+  return ((bytes * 8) / (lookbackMs / 1000) / bps) * 100;
 }
 
-/** The troubles of one link: a trouble when either direction is strictly above the limit. */
-export function linkTroubles(link: LinkSample): LinkTrouble[] {
+function measured(link: LinkSample, kind: TroubleKind): { rx: number; tx: number; lookbackMs?: number } | undefined {
+  switch (kind) {
+    case 'Latency':
+      return { rx: link.bestLatencyMsRx, tx: link.bestLatencyMsTx };
+    case 'Packet Loss':
+      return { rx: link.bestLossPctRx, tx: link.bestLossPctTx };
+    case 'Jitter':
+      return link.bestJitterMsRx === undefined && link.bestJitterMsTx === undefined ? undefined : { rx: link.bestJitterMsRx ?? 0, tx: link.bestJitterMsTx ?? 0 };
+    case 'Bandwidth Over Utilization': {
+      const b = link.bandwidth;
+      if (!b) return undefined;
+      return {
+        rx: utilisationPct(b.bytesRx, b.lookbackMs, b.bpsOfBestPathRx),
+        tx: utilisationPct(b.bytesTx, b.lookbackMs, b.bpsOfBestPathTx),
+        lookbackMs: b.lookbackMs,
+      };
+    }
+    case 'Circuit Instability':
+      return link.deadEvents === undefined ? undefined : { rx: link.deadEvents, tx: link.deadEvents, lookbackMs: link.deadEventsLookbackMs };
+  }
+}
+
+/** Circuit instability counts events: reaching the limit is a trouble. Every other limit must be exceeded. */
+function beyond(kind: TroubleKind, value: number, threshold: number): boolean {
+  return kind === 'Circuit Instability' ? value >= threshold : value > threshold;
+}
+
+/** The troubles of one link: a trouble when either direction is beyond the limit. */
+export function linkTroubles(link: LinkSample, thresholds: TroubleThresholds = TROUBLE_THRESHOLDS): LinkTrouble[] {
   const wireless = isWireless(link.serviceGroups);
-  return (Object.keys(TROUBLE_THRESHOLDS) as TroubleKind[]).flatMap((kind) => {
-    const threshold = TROUBLE_THRESHOLDS[kind][wireless ? 'wireless' : 'wired'];
-    const { rx, tx } = measured(link, kind);
-    if (!(rx > threshold || tx > threshold)) return [];
-    return [{ kind, interface: link.interface, linkName: link.displayName, wireless, threshold, rx, tx }];
+  return TROUBLE_KINDS.flatMap((kind) => {
+    const threshold = thresholds[kind][wireless ? 'wireless' : 'wired'];
+    const values = measured(link, kind);
+    if (!values || !(beyond(kind, values.rx, threshold) || beyond(kind, values.tx, threshold))) return [];
+    const { rx, tx, lookbackMs } = values;
+    return [{ kind, interface: link.interface, linkName: link.displayName, wireless, threshold, rx, tx, ...(lookbackMs ? { lookbackMs } : {}) }];
   });
+}
+
+/** LINK_DEAD events per interface ("Link GE1 is now DEAD"); events that name no link are not counted. */
+export function linkDeadCounts(events: readonly { event: string; message: string }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { event, message } of events) {
+    if (event !== 'LINK_DEAD') continue;
+    const link = /\bLink\s+(\S+)\s+is\s+now\s+DEAD/i.exec(message)?.[1];
+    if (link) counts.set(link, (counts.get(link) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /**
  * Troubles of a device: only counted links (not STANDBY) that carry service groups, because a link
  * without them cannot be told wired from wireless and carries no business traffic.
  */
-export function deviceTroubles(links: readonly LinkSample[]): LinkTrouble[] {
+export function deviceTroubles(links: readonly LinkSample[], thresholds: TroubleThresholds = TROUBLE_THRESHOLDS): LinkTrouble[] {
   return countedLinks(links)
     .filter((link) => link.serviceGroups.length > 0)
-    .flatMap(linkTroubles);
+    .flatMap((link) => linkTroubles(link, thresholds));
+}
+
+/** When a ticketed device counts as recovered (SERVICE_AFFECTING_RESOLVE_*). */
+export interface RecoveryRule {
+  /** Every metric within its limit over this look-back. */
+  quietMs: number;
+  /** Fewer LINK_DEAD events than this on every link over the instability look-back. */
+  instabilityBelow: number;
+}
+
+/**
+ * A device whose VAS ticket may be auto-resolved: connected, and over the recovery look-back no
+ * counted link has any trouble, with circuit instability held to the stricter recovery limit.
+ */
+export function deviceRecovered(
+  device: { edgeState: string; links: readonly LinkSample[] },
+  thresholds: TroubleThresholds,
+  rule: Pick<RecoveryRule, 'instabilityBelow'>,
+): boolean {
+  if (device.edgeState !== 'CONNECTED') return false;
+  const below = rule.instabilityBelow;
+  return deviceTroubles(device.links, { ...thresholds, 'Circuit Instability': { ...thresholds['Circuit Instability'], wired: below, wireless: below } }).length === 0;
 }
 
 /** One trouble on one device, everything a ticket, a note, a dry-run e-mail and Slack need. */
@@ -86,6 +183,7 @@ export function troubleWorkflowId(serial: string, trouble: Pick<LinkTrouble, 'in
 
 function measure(value: number, unit: string): string {
   const rounded = Math.round(value * 100) / 100;
+  if (unit === 'events') return `${rounded} LINK_DEAD ${rounded === 1 ? 'event' : 'events'}`;
   return unit === '%' ? `${rounded}%` : `${rounded} ${unit}`;
 }
 
@@ -93,7 +191,7 @@ function measure(value: number, unit: string): string {
 export function troubleNote(report: TroubleReport, options: { portalUrl: string; timezone: string }): string {
   const { trouble } = report;
   const unit = TROUBLE_THRESHOLDS[trouble.kind].unit;
-  const windowMs = Date.parse(report.scanEnd) - Date.parse(report.scanStart);
+  const windowMs = trouble.lookbackMs ?? Date.parse(report.scanEnd) - Date.parse(report.scanStart);
   return engineNote([
     ['Edge Name', report.edgeName],
     ['Trouble', trouble.kind],
@@ -124,7 +222,7 @@ export function noteNamesTrouble(noteValue: string, trouble: Pick<LinkTrouble, '
 
 /** Does this note name any service-affecting trouble at all (whichever)? */
 export function noteNamesAnyTrouble(noteValue: string): boolean {
-  return (Object.keys(TROUBLE_THRESHOLDS) as TroubleKind[]).some((kind) => noteNamesTrouble(noteValue, { kind }));
+  return TROUBLE_KINDS.some((kind) => noteNamesTrouble(noteValue, { kind }));
 }
 
 /** The Slack post for a ticketed trouble: the ticket link first, every outside value escaped. */
@@ -164,4 +262,36 @@ export function troubleDryRunEmail(
       `<p>${escapeHtml(intro)}</p>\n<h3>Ticket</h3>\n<pre>${escapeHtml(ticketLines.join('\n'))}</pre>\n` +
       `<h3>Note</h3>\n<pre>${escapeHtml(note)}</pre>`,
   };
+}
+
+/**
+ * VAS auto-resolve: the outage incidents' rules (domain/incidents.ts: engine creator, grace after
+ * the last documenting note, at most 3 auto-resolves per serial), with P3's trouble notes as the
+ * documenting notes. Undefined = may resolve; otherwise why not.
+ */
+export function troubleAutoResolveRefusal(facts: Omit<ResolveFacts, 'documents'>, policy: AutoResolvePolicy): ResolveRefusal | undefined {
+  return autoResolveRefusal({ ...facts, documents: noteNamesAnyTrouble }, policy);
+}
+
+/**
+ * The note written before a VAS detail is resolved. It names no trouble (it would count as noting
+ * it), carries the serial (so the max-3 count sees it) and the scan that found the device
+ * recovered (so a retry of the same decision finds it and writes nothing twice).
+ */
+export function troubleResolveNote(serial: string, recoveredAt: string, quietFor: string): string {
+  return engineNote(
+    [
+      ['Serial', serial],
+      ['Recovered', recoveredAt],
+      ['Reason', `every link metric within its limit for ${quietFor}; link instability under the recovery limit`],
+    ],
+    RESOLVE_NOTE_TITLE,
+  );
+}
+
+/** Is this the resolve note of that scan's decision for the serial? */
+export function isTroubleResolveNote(noteValue: string, serial: string, recoveredAt: string): boolean {
+  if (!isEngineNote(noteValue) || noteValue.replace(/\r\n?/g, '\n').split('\n')[1]?.trim() !== RESOLVE_NOTE_TITLE) return false;
+  const fields = noteFields(noteValue);
+  return fields.get('Serial')?.toUpperCase() === serial.toUpperCase() && fields.get('Recovered') === recoveredAt;
 }

@@ -4,6 +4,8 @@
  *   schedule ──▶ serviceAffectingMonitorWorkflow ──▶ scanDeviceLinks (one activity per monitored device)
  *                 └─ per trouble, one after another per device ──▶ service-affecting-<serial>-<if>-<trouble>
  *   trouble workflow: find the VAS ticket naming it ▶ create (look first) ▶ append note (look first) ▶ Slack
+ *   device without troubles, quiet for SERVICE_AFFECTING_RESOLVE_AFTER (production): its open VAS
+ *                     tickets are auto-resolved under the outage incidents' rules (look first)
  *                     dry run: e-mail the would-be ticket and note instead, then hold the trouble's
  *                     id for a day so later scans do not e-mail the same trouble every interval
  *
@@ -16,6 +18,7 @@ import {
   ChildWorkflowFailure,
   executeChild,
   log,
+  patched,
   proxyActivities,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -56,7 +59,20 @@ export type TroubleOutcome =
   | { outcome: 'ticketed'; ticketId: number; created: boolean; noteAppended: boolean }
   | { outcome: 'dry-run' };
 
-export type DeviceOutcome = 'healthy' | 'scan-failed' | 'test-enterprise' | TroubleOutcome['outcome'] | 'dry-run-already-sent' | 'failed';
+export type DeviceOutcome =
+  | 'healthy'
+  | 'scan-failed'
+  | 'test-enterprise'
+  | TroubleOutcome['outcome']
+  | 'dry-run-already-sent'
+  | 'failed'
+  /** A recovered device: its VAS ticket resolved, left open under the auto-resolve rules, or not reached. */
+  | 'auto-resolved'
+  | 'left-open'
+  | 'resolve-failed';
+
+/** Outcomes of devices without a trouble in the scan. */
+const UNTROUBLED: readonly DeviceOutcome[] = ['healthy', 'scan-failed', 'test-enterprise', 'auto-resolved', 'left-open', 'resolve-failed'];
 
 export interface ServiceAffectingResult {
   devices: number;
@@ -123,6 +139,24 @@ async function workTrouble(report: TroubleReport, plan: ServiceAffectingPlan): P
   }
 }
 
+/** Recovered devices' open VAS tickets are auto-resolved (runs started before it only scanned them). */
+const VAS_AUTO_RESOLVE_PATCH = 'vas-auto-resolve';
+
+/** A recovered device's open VAS tickets (production): resolved, or left open with the reason logged. */
+async function autoResolve(request: { clientId: number; serial: string; recoveredAt: string }, plan: ServiceAffectingPlan): Promise<DeviceOutcome> {
+  const { autoResolveTroubleTickets } = proxyActivities<Activities>(bruinWriteOptions(plan.bruinWriteSettleMs));
+  try {
+    const { resolved, leftOpen } = await autoResolveTroubleTickets(request);
+    if (leftOpen.length) log.info('recovered device: VAS ticket left open', { serial: request.serial, leftOpen });
+    if (resolved.length) return 'auto-resolved';
+    return leftOpen.length ? 'left-open' : 'healthy';
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    log.warn('recovered device: VAS tickets not checked this scan', { serial: request.serial, error: error.message });
+    return 'resolve-failed';
+  }
+}
+
 async function monitorDevice(device: MonitoredEdge, plan: ServiceAffectingPlan): Promise<DeviceOutcome[]> {
   let scan: DeviceScan;
   try {
@@ -132,8 +166,11 @@ async function monitorDevice(device: MonitoredEdge, plan: ServiceAffectingPlan):
     log.warn('monitored device not scanned', { serial: device.serial, error: error.message });
     return ['scan-failed'];
   }
-  if (!scan.troubles.length) return ['healthy'];
   const { clientId } = scan;
+  if (!scan.troubles.length) {
+    if (!scan.recovered || plan.dryRun || clientId === undefined || !patched(VAS_AUTO_RESOLVE_PATCH)) return ['healthy'];
+    return [await autoResolve({ clientId, serial: scan.serial, recoveredAt: scan.scanEnd }, plan)];
+  }
   if (clientId === undefined) return ['test-enterprise'];
   const outcomes: DeviceOutcome[] = [];
   for (const report of troubleReports({ ...scan, clientId })) outcomes.push(await workTrouble(report, plan));
@@ -146,7 +183,7 @@ function tallyOutcomes(devices: number, perDevice: DeviceOutcome[][]): ServiceAf
   for (const list of perDevice) {
     for (const outcome of list) {
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-      if (!['healthy', 'scan-failed', 'test-enterprise'].includes(outcome)) troubles += 1;
+      if (!UNTROUBLED.includes(outcome)) troubles += 1;
     }
   }
   return { devices, troubles, outcomes };

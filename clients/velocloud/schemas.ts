@@ -100,6 +100,8 @@ const metricFields = {
   bestJitterMsTx: amount,
   bytesRx: amount,
   bytesTx: amount,
+  bpsOfBestPathRx: amount,
+  bpsOfBestPathTx: amount,
 };
 
 export const linkMetricsSchema: z.ZodType<VelocloudLinkMetrics[]> = z.array(

@@ -51,6 +51,9 @@ export interface VelocloudLinkMetrics {
   bestJitterMsTx: number;
   bytesRx: number;
   bytesTx: number;
+  /** The best path's capacity in bits per second; 0 when the VCO does not say. */
+  bpsOfBestPathRx: number;
+  bpsOfBestPathTx: number;
 }
 
 export interface VelocloudLinkServiceGroups {

@@ -5,7 +5,7 @@
  *   GET    /__admin/fleet/counts                       edges by state, overall and per enterprise
  *   PUT    /__admin/edges/:edgeId/state                {edgeState}
  *   PUT    /__admin/edges/:edgeId/last-contact         {lastContact: ISO time | null (never)}
- *   PUT    /__admin/edges/:edgeId/links/:interface     {state?, backupState?, bestLatencyMsRx?, ..., serviceGroups?}
+ *   PUT    /__admin/edges/:edgeId/links/:interface     {state?, backupState?, bestLatencyMsRx?, ..., bpsOfBestPathRx?, serviceGroups?}
  *                                                      (any state string: `{state: "WOBBLY"}` is an undocumented one)
  *   PUT    /__admin/edges/:edgeId/malformed            {kind: 'null-edgeState' | 'missing-serialNumber' | 'null-id'
  *                                                      | 'unknown-link-state' | null} the edge's rows in every call come
@@ -51,6 +51,8 @@ const linkChange = z
     bestJitterMsTx: metric,
     bytesRx: metric,
     bytesTx: metric,
+    bpsOfBestPathRx: metric,
+    bpsOfBestPathTx: metric,
     serviceGroups: z.array(z.string()),
   })
   .partial()

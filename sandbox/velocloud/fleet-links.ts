@@ -10,6 +10,7 @@ const WIRED_ISPS = ['Comcast Business', 'AT&T', 'Spectrum', 'CenturyLink', 'Fron
 const WIRELESS_ISPS = ['Verizon Wireless', 'AT&T Mobility', 'T-Mobile'];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+const HEALTHY_BANDWIDTH_SECONDS = 600;
 
 export type LinkTrouble = 'latency' | 'loss';
 
@@ -41,18 +42,27 @@ export function generateLink(
 ): FleetLink {
   const isp = random.pick(plan.wireless ? WIRELESS_ISPS : WIRED_ISPS);
   const metrics = options.disconnected ? silentMetrics() : liveMetrics(random, plan.wireless, options.trouble);
+  const displayName = plan.private ? `${isp} MPLS` : isp;
+  const ipAddress = `${random.int(24, 223)}.${random.int(0, 255)}.${random.int(0, 255)}.${random.int(1, 254)}`;
+  const bpsOfBestPathRx = options.disconnected ? 0 : (plan.wireless ? random.int(5, 50) : random.int(50, 1000)) * 1_000_000;
+  const bpsOfBestPathTx = options.disconnected ? 0 : (plan.wireless ? random.int(2, 20) : random.int(20, 500)) * 1_000_000;
+  // The bytes the sandbox reports do not depend on the interval asked for: kept under half of what
+  // the path carries in 10 minutes, so no look-back of 10 minutes or more sees over-utilisation
+  // unless a test sets it.
+  metrics.bytesRx = Math.min(metrics.bytesRx, Math.floor((bpsOfBestPathRx * HEALTHY_BANDWIDTH_SECONDS) / 16));
+  metrics.bytesTx = Math.min(metrics.bytesTx, Math.floor((bpsOfBestPathTx * HEALTHY_BANDWIDTH_SECONDS) / 16));
   return {
     linkId,
     interface: plan.interface,
-    displayName: plan.private ? `${isp} MPLS` : isp,
+    displayName,
     isp,
-    ipAddress: `${random.int(24, 223)}.${random.int(0, 255)}.${random.int(0, 255)}.${random.int(1, 254)}`,
+    ipAddress,
     state: options.disconnected ? 'DISCONNECTED' : options.trouble ? 'UNSTABLE' : 'STABLE',
     backupState: plan.standby ? 'STANDBY' : 'UNCONFIGURED',
     serviceGroups: [plan.wireless ? 'PUBLIC_WIRELESS' : plan.private ? 'PRIVATE_WIRED' : 'PUBLIC_WIRED'],
     ...metrics,
-    bpsOfBestPathRx: options.disconnected ? 0 : (plan.wireless ? random.int(5, 50) : random.int(50, 1000)) * 1_000_000,
-    bpsOfBestPathTx: options.disconnected ? 0 : (plan.wireless ? random.int(2, 20) : random.int(20, 500)) * 1_000_000,
+    bpsOfBestPathRx,
+    bpsOfBestPathTx,
     lastActive: new Date(options.now - (options.disconnected ? random.int(1, 72) * HOUR : random.int(5, 120) * 1000)).toISOString(),
   };
 }

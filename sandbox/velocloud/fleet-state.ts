@@ -12,7 +12,7 @@ export class UnknownFleetItemError extends Error {
   }
 }
 
-export type LinkChange = Partial<Pick<FleetLink, 'state' | 'backupState' | 'serviceGroups'> & FleetLinkMetrics>;
+export type LinkChange = Partial<Pick<FleetLink, 'state' | 'backupState' | 'serviceGroups' | 'bpsOfBestPathRx' | 'bpsOfBestPathTx'> & FleetLinkMetrics>;
 
 export interface NewEvent {
   event: string;

@@ -108,6 +108,8 @@ describe('VelocloudClient calls', () => {
         bestJitterMsTx: l.bestJitterMsTx,
         bytesRx: l.bytesRx,
         bytesTx: l.bytesTx,
+        bpsOfBestPathRx: l.bpsOfBestPathRx,
+        bpsOfBestPathTx: l.bpsOfBestPathTx,
       })),
     );
     expect(links.map((l) => l.interface).slice(0, 2)).toEqual(['GE1', 'GE2']);
@@ -201,6 +203,8 @@ describe('VelocloudClient calls', () => {
       bestJitterMsTx: link.bestJitterMsTx,
       bytesRx: link.bytesRx,
       bytesTx: link.bytesTx,
+      bpsOfBestPathRx: link.bpsOfBestPathRx,
+      bpsOfBestPathTx: link.bpsOfBestPathTx,
     });
     const only = sandbox.fleet.enterprises()[0]!;
     const filtered = (await client.getAggregateEdgeLinkMetrics(lastHour(), { enterpriseIds: [only.id] })).rows;
