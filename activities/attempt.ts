@@ -38,8 +38,13 @@ export async function runInAttemptScope<T>(context: Context, run: () => Promise<
   let deadline = started + info.startToCloseTimeoutMs;
   if (info.scheduleToCloseTimeoutMs > 0) deadline = Math.min(deadline, info.scheduledTimestampMs + info.scheduleToCloseTimeoutMs);
   const timeLeft = Math.max(0, deadline - started - DEADLINE_MARGIN_MS);
+  // A timer cleared when the attempt ends, not AbortSignal.timeout: a pending timer keeps the
+  // attempt's async context (and with it the activity and its result) alive until it fires.
+  const deadlineReached = new AbortController();
+  const deadlineTimer = setTimeout(() => deadlineReached.abort(new DOMException('attempt deadline reached', 'TimeoutError')), timeLeft);
+  deadlineTimer.unref();
   const scope: AttemptScope = {
-    signal: AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(timeLeft)]),
+    signal: AbortSignal.any([context.cancellationSignal, deadlineReached.signal]),
     deadline: started + timeLeft,
     progress: undefined,
   };
@@ -51,6 +56,7 @@ export async function runInAttemptScope<T>(context: Context, run: () => Promise<
     return await scopes.run(scope, run);
   } finally {
     if (pump) clearInterval(pump);
+    clearTimeout(deadlineTimer);
   }
 }
 

@@ -1,10 +1,10 @@
-import type { CycleSummary } from '../domain/cycle-summary';
+import type { CycleResult } from '../domain/cycle-summary';
 import type { ActivityDeps } from './deps';
 
 export function createEdgeMonitoringActivities({ logger, metrics }: ActivityDeps) {
   return {
     /** Observes the cycle's duration and logs its totals; the gauges come from the cycle's result itself. */
-    async recordCycle(summary: Omit<CycleSummary, 'faulty' | 'edges' | 'links'>): Promise<void> {
+    async recordCycle(summary: Omit<CycleResult, 'faulty' | 'edgeCounts' | 'linkCounts'>): Promise<void> {
       metrics.cycleDuration.observe(summary.durationSeconds);
       logger.info(
         {

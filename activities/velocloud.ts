@@ -4,8 +4,9 @@
  */
 import { Context } from '@temporalio/activity';
 import { ExternalCallError } from '../clients/errors';
-import type { VelocloudClient, VelocloudEnterprise } from '../clients/velocloud';
-import { isWireless, type EdgeRef, type EdgeSummary } from '../domain/edges';
+import type { VelocloudClient, VelocloudEdge, VelocloudEnterprise } from '../clients/velocloud';
+import type { EdgeFetchActivity } from '../config';
+import { isWireless, type EdgeRef, type EdgeSummary, type ListedEdge } from '../domain/edges';
 import type { UnlistedEnterprise } from '../domain/fleet-tally';
 import { mapWithConcurrency } from '../domain/concurrency';
 import { previousProgress, recordProgress } from './attempt';
@@ -39,6 +40,51 @@ export interface EdgeStatusRequest extends EdgeRef {
   enterpriseName: string;
 }
 
+/** What a fan-out needs to know before it starts: which orchestrators, and how it fetches an edge. */
+export interface FanOutSettings {
+  hosts: string[];
+  /** EDGE_FETCH_ACTIVITY, read once here so that every chunk of a cycle runs the same way. */
+  edgeFetch: EdgeFetchActivity;
+}
+
+/** A page of one host's enterprises, in id order. */
+export interface EnterprisePage {
+  host: string;
+  enterprises: VelocloudEnterprise[];
+  /** More enterprises follow the last of these. */
+  more: boolean;
+  /** The host's edges per enterprise on average (getAggregates), to size chunks before their edges are listed. */
+  edgesPerEnterprise: number;
+}
+
+export interface EnterpriseEdgesRequest {
+  host: string;
+  enterpriseId: number;
+  enterpriseName: string;
+  /** Only edges with a larger id (the previous page's `nextAfter`). */
+  afterEdgeId?: number;
+  /** At most this many edges in the page. */
+  limit: number;
+}
+
+/** A page of one enterprise's edges, in id order: what the listing says of each, so only links remain to fetch. */
+export interface EnterpriseEdgesPage {
+  edges: ListedEdge[];
+  /** Rows with an edge id that broke the contract: each counts as a failed edge. */
+  broken: { edgeId: number; error: string }[];
+  /** Rows without a usable id (first page only): each counts as a failed edge nobody can fetch. */
+  unfetchable: string[];
+  /** Set when more edges follow: the last edge id of this page. */
+  nextAfter?: number;
+}
+
+export interface ListedEdgeStatusRequest {
+  host: string;
+  enterpriseId: number;
+  enterpriseName: string;
+  edge: ListedEdge;
+}
+
 /** What an attempt of listHostEdges leaves for the next one: the enterprises, and those already done. */
 interface ListingProgress {
   enterprises: VelocloudEnterprise[];
@@ -64,6 +110,81 @@ export function createVelocloudActivities({ config, velocloud, logger }: Activit
     /** The orchestrators a listing covers: every configured one, narrowed by VELOCLOUD_FILTER. */
     async velocloudHostsToList(): Promise<string[]> {
       return hostsToList();
+    },
+
+    /** The fan-out's settings, read from the configuration once per cycle (and carried in its inputs). */
+    async velocloudFanOutSettings(): Promise<FanOutSettings> {
+      return { hosts: hostsToList(), edgeFetch: config.velocloud.edgeFetch };
+    },
+
+    /**
+     * A page of a host's enterprises (narrowed by VELOCLOUD_FILTER), in id order, after `after`. One
+     * call whatever the page: the VCO lists every enterprise at once, the page bounds what travels.
+     */
+    async listEnterprisesPage(request: { host: string; after?: number; limit: number }): Promise<EnterprisePage> {
+      const aggregates = await velocloud.forHost(request.host).getAggregates();
+      const all = selected(request.host, aggregates.enterprises).sort((a, b) => a.id - b.id);
+      const after = all.filter((e) => request.after === undefined || e.id > request.after);
+      return {
+        host: request.host,
+        enterprises: after.slice(0, request.limit),
+        more: after.length > request.limit,
+        edgesPerEnterprise: aggregates.enterprises.length ? aggregates.edgeCount / aggregates.enterprises.length : 0,
+      };
+    },
+
+    /**
+     * A page of one enterprise's edges with what the listing says of each (state, serial, name, last
+     * contact). The VCO lists the whole enterprise in one call; the page bounds what travels, so an
+     * enterprise of any size fits a workflow's payloads. A row that breaks the contract costs its
+     * edge only: with an id it is a failed edge named by its error, without one it is unfetchable.
+     */
+    async listEnterpriseEdges(request: EnterpriseEdgesRequest): Promise<EnterpriseEdgesPage> {
+      const answer = await velocloud.forHost(request.host).getEnterpriseEdges(request.enterpriseId);
+      const entries: Array<{ id: number; edge?: VelocloudEdge; error?: string }> = [
+        ...answer.rows.map((edge) => ({ id: edge.id, edge })),
+        ...answer.problems.flatMap((p) => (p.edgeId === undefined ? [] : [{ id: p.edgeId, error: p.message }])),
+      ]
+        .filter((entry) => request.afterEdgeId === undefined || entry.id > request.afterEdgeId)
+        .sort((a, b) => a.id - b.id);
+      const page = entries.slice(0, request.limit);
+      const more = entries.length > request.limit;
+      return {
+        edges: page.flatMap(({ edge }) => (edge ? [listedEdge(edge)] : [])),
+        broken: page.flatMap(({ id, error }) => (error === undefined ? [] : [{ edgeId: id, error }])),
+        unfetchable:
+          request.afterEdgeId === undefined
+            ? answer.problems.flatMap((p) => (p.edgeId === undefined ? [`${p.message} (no usable edge id: cannot be fetched)`] : []))
+            : [],
+        ...(more ? { nextAfter: page.at(-1)!.id } : {}),
+      };
+    },
+
+    /**
+     * One listed edge's status: its links (state and backup state, which only the per-edge call
+     * carries), beside what the listing already said. One VCO call; P1 and P2 read no service groups.
+     */
+    async fetchListedEdgeStatus(request: ListedEdgeStatusRequest): Promise<EdgeSummary> {
+      const { host, enterpriseId, enterpriseName, edge } = request;
+      const end = new Date();
+      const interval = { start: new Date(end.getTime() - LINK_METRICS_WINDOW_MS), end };
+      const links = await velocloud.forHost(host).getEdgeLinkMetrics(enterpriseId, edge.id, interval);
+      return {
+        host,
+        enterpriseId,
+        edgeId: edge.id,
+        enterpriseName,
+        name: edge.name,
+        serial: edge.serial,
+        state: edge.state,
+        lastContact: edge.lastContact,
+        links: links.map((link) => ({
+          interface: link.interface,
+          displayName: link.displayName,
+          state: link.state,
+          backupState: link.backupState,
+        })),
+      };
     },
 
     /**
@@ -143,7 +264,11 @@ export function createVelocloudActivities({ config, velocloud, logger }: Activit
       return groups;
     },
 
-    /** One edge's state and links, with wired/wireless told apart by the links' service groups. */
+    /**
+     * One edge's state and links, with wired/wireless told apart by the links' service groups: three
+     * calls. P2's re-check after quarantine uses it, and cycles that started before the listing
+     * carried each edge's state (their histories schedule it).
+     */
     async fetchEdgeStatus(request: EdgeStatusRequest): Promise<EdgeSummary> {
       const client = velocloud.forHost(request.host);
       const end = new Date();
@@ -173,6 +298,10 @@ export function createVelocloudActivities({ config, velocloud, logger }: Activit
       };
     },
   };
+}
+
+function listedEdge(edge: VelocloudEdge): ListedEdge {
+  return { id: edge.id, name: edge.name, serial: edge.serialNumber, state: edge.edgeState, lastContact: edge.lastContact };
 }
 
 /** Adds one enterprise's answer to the listing: every edge with an id, and the rows without one. */

@@ -8,6 +8,9 @@ import { parseDuration } from '../domain/duration';
 
 export type AutomationMode = 'dry-run' | 'production';
 
+/** How P1 and P2 run the one activity per edge: local activities (default) or remote ones (README, Performance). */
+export type EdgeFetchActivity = 'local' | 'remote';
+
 export interface VelocloudHost {
   /** The orchestrator's name as operators know it (`mettel.velocloud.net`, or `host:port`). */
   host: string;
@@ -34,7 +37,7 @@ export interface Config {
     taskQueue: string;
     tls?: { certPath: string; keyPath: string; caPath?: string };
   };
-  velocloud: { hosts: VelocloudHost[]; verifySsl: boolean; filter: VelocloudFilter };
+  velocloud: { hosts: VelocloudHost[]; verifySsl: boolean; filter: VelocloudFilter; edgeFetch: EdgeFetchActivity };
   bruin: {
     baseUrl: string;
     loginUrl: string;
@@ -184,6 +187,9 @@ const envSchema = z.object({
   VELOCLOUD_HOSTS_FILE: optionalText,
   VELOCLOUD_VERIFY_SSL: yesNo('VELOCLOUD_VERIFY_SSL', true),
   VELOCLOUD_FILTER: optionalText,
+  EDGE_FETCH_ACTIVITY: z
+    .enum(['local', 'remote'], { error: 'EDGE_FETCH_ACTIVITY must be local or remote' })
+    .default('local'),
   BRUIN_BASE_URL: url('BRUIN_BASE_URL'),
   BRUIN_LOGIN_URL: url('BRUIN_LOGIN_URL'),
   BRUIN_CLIENT_ID: text('BRUIN_CLIENT_ID'),
@@ -441,7 +447,7 @@ export function loadConfig(env: Env = process.env): Config {
           ? { certPath: v.TEMPORAL_TLS_CERT, keyPath: v.TEMPORAL_TLS_KEY, caPath: v.TEMPORAL_TLS_CA }
           : undefined,
     },
-    velocloud: { hosts, verifySsl: v.VELOCLOUD_VERIFY_SSL, filter },
+    velocloud: { hosts, verifySsl: v.VELOCLOUD_VERIFY_SSL, filter, edgeFetch: v.EDGE_FETCH_ACTIVITY },
     bruin: {
       baseUrl: v.BRUIN_BASE_URL,
       loginUrl: v.BRUIN_LOGIN_URL,

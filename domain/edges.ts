@@ -15,7 +15,23 @@ export interface LinkSummary {
   displayName: string;
   state: string;
   backupState: string;
-  wireless: boolean;
+  /**
+   * From the link's service groups. Only where a process reads it: P1 and P2 decide on states alone
+   * and leave it out (one VCO call less per edge); a P2 re-check still sets it.
+   */
+  wireless?: boolean;
+}
+
+/**
+ * What an enterprise's edge listing (`enterprise/getEnterpriseEdges`) says about one edge: enough to
+ * name and classify it, so per edge only its links remain to be read.
+ */
+export interface ListedEdge {
+  id: number;
+  name: string;
+  serial: string;
+  state: string;
+  lastContact: string | null;
 }
 
 /** One edge's status as an activity returns it: a few hundred bytes, never the raw payload. */

@@ -33,6 +33,9 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     activities: { ...createActivities(options.deps), ...options.activities },
     interceptors: { activity: [() => ({ inbound: new ExternalFailureInterceptor() })] },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 200,
+    // P1/P2 fetch each edge in a local activity on the worker that runs its chunk: enough slots to
+    // keep every orchestrator's 32 connections busy (the VCO client bounds the calls, not these).
+    maxConcurrentLocalActivityExecutions: 256,
     // The fan-out schedules hundreds of short activities at once: start many of them eagerly on
     // this worker, and let the pollers scale with the backlog instead of a fixed handful.
     maxEagerActivityReservationsPerWorkflowTask: 100,

@@ -25,7 +25,7 @@ import type { EdgeIdentity } from '../domain/edges';
 import { edgeKey, isOutage, isTestEnterprise } from '../domain/edges';
 import type { OutageEntry } from '../domain/outage-report';
 import { REPORT_EMAIL } from './activity-options';
-import { fanOutOverFleet, type FanOutOptions, type FanOutProgress } from './edge-fanout';
+import { fanOutOverFleet, type FanOutCursor, type FanOutOptions, type FanOutProgress } from './edge-fanout';
 
 export interface QuarantineInput {
   edge: EdgeIdentity;
@@ -50,7 +50,8 @@ export interface QuarantineResult {
 }
 
 export interface OutageDetectorInput extends FanOutOptions {
-  progress?: FanOutProgress;
+  /** Set only by continue-as-new (a FanOutProgress in runs of earlier releases). */
+  progress?: FanOutCursor | FanOutProgress;
 }
 
 export interface OutageDetectorResult {
@@ -85,13 +86,14 @@ const { emailOutageReport } = proxyActivities<Activities>(REPORT_EMAIL);
 /** Finds the edges in outage and starts (or joins) each one's quarantine. */
 export async function outageDetectorWorkflow(input: OutageDetectorInput = {}): Promise<OutageDetectorResult> {
   const { progress: resumed, ...options } = input;
-  const progress = await fanOutOverFleet('outage-detection', options, resumed, (p) => [{ ...options, progress: p }]);
-  const { tally } = progress;
+  const outcome = await fanOutOverFleet('outage-detection', options, resumed, (p) => [{ ...options, progress: p }]);
+  const { tally } = outcome;
   return {
-    listed: progress.listed,
+    listed: outcome.listed,
     processed: tally.processed,
     failed: tally.failed,
-    outages: tally.faulty.filter((edge) => edge.outage).length,
+    // Counted, not read from the named faulty edges: a tally names only the worst of them.
+    outages: tally.outages,
     noSerial: tally.noSerial,
     unlistedHosts: tally.unlistedHosts,
     unlistedEnterprises: tally.unlistedEnterprises,

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { mapWithConcurrency } from '../../domain/concurrency';
-import type { CycleSummary } from '../../domain/cycle-summary';
+import { toCycleSummary, type CycleResult, type CycleSummary } from '../../domain/cycle-summary';
 
 export const CYCLE_WORKFLOW_TYPE = 'edgeMonitoringCycleWorkflow';
 
@@ -31,9 +31,9 @@ async function latestCycleRun(client: Client, taskQueue: string): Promise<CycleR
   return latest;
 }
 
-/** Reads only the run's close event, however long its history. */
+/** Reads only the run's close event, however long its history; results of every release in the flat view. */
 async function cycleResult(client: Client, run: CycleRun): Promise<CycleSummary> {
-  return (await client.workflow.getHandle(run.workflowId, run.runId).result()) as CycleSummary;
+  return toCycleSummary((await client.workflow.getHandle(run.workflowId, run.runId).result()) as CycleResult | CycleSummary);
 }
 
 /** The report interval never holds more cycles than this (a 10 min interval holds five 2 min cycles). */

@@ -99,7 +99,10 @@ export class VelocloudSandbox extends SandboxServer {
   readonly password: string;
   sessionErrorStatus: SessionErrorStatus = 400;
   readonly stats: VelocloudSandboxStats = { logins: 0, rejectedLogins: 0, rateLimited: 0, serverErrors: 0, inFlight: 0, maxInFlight: 0 };
-  /** How many times `edge/getEdge` answered for each edge id, so tests can prove one fetch per edge per cycle. */
+  /**
+   * How many per-edge calls (`edge/getEdge`, `metrics/getEdgeLinkMetrics`, `metrics/getEdgeAppLinkMetrics`)
+   * answered for each edge id, so tests can prove how many calls an edge costs per cycle.
+   */
   readonly edgeFetches = new Map<number, number>();
   /** Edges whose rows come out broken, and how. */
   readonly malformedEdges = new Map<number, MalformedKind>();
@@ -249,16 +252,15 @@ export class VelocloudSandbox extends SandboxServer {
       return enterprise ? this.nullable(enterprise.edges.map((edge) => edgeJson(edge, this.malformedKind(edge)))) : notFound('enterprise', enterpriseId);
     });
     this.api(app, 'edge/getEdge', params.edge, ({ enterpriseId, id: edgeId }) => {
-      const edge = this.fleet.edge(edgeId, enterpriseId);
-      if (edge) this.edgeFetches.set(edgeId, (this.edgeFetches.get(edgeId) ?? 0) + 1);
+      const edge = this.countedEdge(edgeId, enterpriseId);
       return edge ? this.nullable([edgeJson(edge, this.malformedKind(edge))])[0] : notFound('edge', edgeId);
     });
     this.api(app, 'metrics/getEdgeLinkMetrics', params.edgeMetrics, ({ enterpriseId, id: edgeId }) => {
-      const edge = this.fleet.edge(edgeId, enterpriseId);
+      const edge = this.countedEdge(edgeId, enterpriseId);
       return edge ? this.nullable(edge.links.map((link) => linkMetricsJson(edge, link, this.malformedKind(edge)))) : notFound('edge', edgeId);
     });
     this.api(app, 'metrics/getEdgeAppLinkMetrics', params.edge, ({ enterpriseId, id: edgeId }) => {
-      const edge = this.fleet.edge(edgeId, enterpriseId);
+      const edge = this.countedEdge(edgeId, enterpriseId);
       return edge ? this.nullable(edge.links.map((link) => appLinkMetricsJson(edge, link, this.malformedKind(edge)))) : notFound('edge', edgeId);
     });
     this.api(app, 'event/getEnterpriseEvents', params.events, (query) => {
@@ -303,6 +305,13 @@ export class VelocloudSandbox extends SandboxServer {
       if (result instanceof NotFound) return reply.code(400).send(vcoError(-32000, result.message));
       return reply.send(result);
     });
+  }
+
+  /** The edge a per-edge call asks for, counted in edgeFetches when it exists. */
+  private countedEdge(edgeId: number, enterpriseId: number): ReturnType<FleetState['edge']> {
+    const edge = this.fleet.edge(edgeId, enterpriseId);
+    if (edge) this.edgeFetches.set(edgeId, (this.edgeFetches.get(edgeId) ?? 0) + 1);
+    return edge;
   }
 
   private malformedKind(edge: { id: number }): MalformedKind | undefined {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CycleSummary } from '../../domain/cycle-summary';
+import { toCycleSummary, type CycleResult, type CycleSummary } from '../../domain/cycle-summary';
 import type { EdgeMonitoringInput } from '../../workflows/edge-monitoring';
 import { displayEnterprise, isFaulty } from '../../domain/edges';
 import { worstEdges } from '../../domain/edge-report';
@@ -61,11 +61,12 @@ describe('P1 edge status monitoring', () => {
   const runCycle = async (name: string, options: EdgeMonitoringInput = { chunkSize: 50, maxChildren: 2 }) => {
     const workflowId = `edge-monitoring-${name}-${randomUUID()}`;
     for (const s of sandboxes.velocloud.sandboxes) s.resetStats();
-    const summary: CycleSummary = await worker.client.workflow.execute('edgeMonitoringCycleWorkflow', {
+    const result: CycleResult = await worker.client.workflow.execute('edgeMonitoringCycleWorkflow', {
       taskQueue: worker.taskQueue,
       workflowId,
       args: [options],
     });
+    const summary: CycleSummary = toCycleSummary(result);
     return { summary, workflowId };
   };
 
@@ -98,7 +99,9 @@ describe('P1 edge status monitoring', () => {
     await expectGaugesToEqual(worker, expectedEdgeCounts(truth));
     expect(await value(worker.registry, 'automation_edges_processed')).toBe(EDGES);
     expect(await value(worker.registry, 'automation_faulty_edges')).toBe(summary.faultyTotal);
-    expect(await value(worker.registry, 'automation_velocloud_calls_total', { call: 'edge/getEdge', outcome: 'ok' })).toBe(EDGES);
+    // One call per edge (its links); state, serial and name came with the enterprise's listing.
+    expect(await value(worker.registry, 'automation_velocloud_calls_total', { call: 'metrics/getEdgeLinkMetrics', outcome: 'ok' })).toBe(EDGES);
+    expect((await value(worker.registry, 'automation_velocloud_calls_total', { call: 'edge/getEdge' })) ?? 0).toBe(0);
     expect(await value(worker.registry, 'automation_edge_cycle_duration_seconds_count')).toBe(1);
     const countedLinks = truth.flatMap((e) => e.links.filter((l) => ['UNCONFIGURED', 'ACTIVE'].includes(l.backupState)));
     expect(await value(worker.registry, 'automation_links')).toBe(countedLinks.length);
@@ -107,8 +110,8 @@ describe('P1 edge status monitoring', () => {
     await recordHistory(worker.client, `${workflowId}-chunk-0`, 'edge-status-chunk');
   });
 
-  it('continues as new when its history grows, and still fetches every edge exactly once', async () => {
-    const { summary, workflowId } = await runCycle('continued', { chunkSize: 20, maxChildren: 2, historyLimit: 40 });
+  it('continues as new when its history grows (the cycle and its chunks), and still fetches every edge exactly once', async () => {
+    const { summary, workflowId } = await runCycle('continued', { chunkSize: 20, maxChildren: 2, historyLimit: 30, pageSize: 5 });
     expect(summary).toMatchObject({ listed: EDGES, processed: EDGES, failed: 0 });
     for (const sandbox of sandboxes.velocloud.sandboxes) {
       expect(sandbox.edgeFetches.size).toBe(sandbox.fleetTruth().edges.length);
@@ -125,6 +128,46 @@ describe('P1 edge status monitoring', () => {
     expect(continued.length).toBeGreaterThanOrEqual(1);
     expect(runs.filter((r) => r.status.name === 'COMPLETED')).toHaveLength(1);
     await recordHistory(worker.client, workflowId, 'edge-monitoring-continued-first-run', continued.at(-1)!.runId);
+    // A chunk whose enterprise takes more pages than its history allows carries on in a fresh run too.
+    const chunkQuery = `WorkflowType = 'edgeStatusChunkWorkflow' AND ExecutionStatus = 'ContinuedAsNew' AND WorkflowId STARTS_WITH '${workflowId}-chunk-'`;
+    let continuedChunk: WorkflowExecutionInfo | undefined;
+    for (let i = 0; i < 50 && !continuedChunk; i++) {
+      if (i) await sleep(200);
+      for await (const run of worker.client.workflow.list({ query: chunkQuery })) continuedChunk ??= run;
+    }
+    expect(continuedChunk).toBeDefined();
+    await recordHistory(worker.client, continuedChunk!.workflowId, 'edge-status-chunk-continued-first-run', continuedChunk!.runId);
+  });
+
+  it('classifies the fleet alike with local and remote activities per edge (EDGE_FETCH_ACTIVITY)', async () => {
+    const { summary: local } = await runCycle('local');
+    const remoteWorker = await startTestWorker({ env: { ...sandboxes.env, EDGE_FETCH_ACTIVITY: 'remote' } });
+    try {
+      for (const s of sandboxes.velocloud.sandboxes) s.resetStats();
+      const workflowId = `edge-monitoring-remote-${randomUUID()}`;
+      const remote = toCycleSummary(
+        await remoteWorker.client.workflow.execute<(input: EdgeMonitoringInput) => Promise<CycleResult>>('edgeMonitoringCycleWorkflow', {
+          taskQueue: remoteWorker.taskQueue,
+          workflowId,
+          args: [{ chunkSize: 50, maxChildren: 2 }],
+        }),
+      );
+      for (const sandbox of sandboxes.velocloud.sandboxes) expect([...sandbox.edgeFetches.values()].every((n) => n === 1)).toBe(true);
+      const decisions = (s: CycleSummary) => ({
+        counts: [s.listed, s.processed, s.failed, s.faultyTotal, s.noSerial],
+        edges: s.edges,
+        links: s.links,
+        faulty: s.faulty.map((f) => [f.serial, f.state, f.outage, f.reasons]).sort(),
+      });
+      expect(decisions(remote)).toEqual(decisions(local));
+      // The remote kind schedules one activity task per edge; the local kind records markers instead.
+      const history = await remoteWorker.client.workflow.getHandle(`${workflowId}-chunk-0`).fetchHistory();
+      const scheduled = history.events?.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'fetchListedEdgeStatus');
+      expect(scheduled?.length).toBeGreaterThan(0);
+      await recordHistory(remoteWorker.client, `${workflowId}-chunk-0`, 'edge-status-chunk-remote');
+    } finally {
+      await remoteWorker.stop();
+    }
   });
 
   it('moves the gauges after a state change and another cycle, identically on a second worker', async () => {

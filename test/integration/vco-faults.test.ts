@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { quarantineWorkflowId } from '../../activities/outages';
-import type { CycleSummary } from '../../domain/cycle-summary';
+import { toCycleSummary, type CycleResult, type CycleSummary } from '../../domain/cycle-summary';
 import { NO_SERIAL_REASON } from '../../domain/fleet-tally';
 import { startSandboxes, type SandboxSet } from '../../sandbox';
 import type { TruthEdge } from '../../sandbox/velocloud';
@@ -28,11 +28,12 @@ describe('VCO faults', () => {
 
   const runCycle = async (name: string) => {
     const workflowId = `edge-monitoring-${name}-${randomUUID()}`;
-    const summary: CycleSummary = await worker.client.workflow.execute('edgeMonitoringCycleWorkflow', {
+    const result: CycleResult = await worker.client.workflow.execute('edgeMonitoringCycleWorkflow', {
       taskQueue: worker.taskQueue,
       workflowId,
       args: [{ chunkSize: 25, maxChildren: 2 }],
     });
+    const summary: CycleSummary = toCycleSummary(result);
     return { summary, workflowId };
   };
   const stats = () => {
@@ -160,7 +161,8 @@ describe('VCO faults', () => {
       expect(summary).toMatchObject({ listed: EDGES, processed: EDGES - 2, failed: 2, noSerial: 1, unlistedHosts: 0, unlistedEnterprises: 0 });
       expect(failedIds).toEqual(expect.arrayContaining([nullState.id, undefined]));
       const nullStateError = summary.failures.find((f) => f.edgeId === nullState.id)!.error;
-      expect(nullStateError).toMatch(new RegExp(`^velocloud ${vcoEast} edge/getEdge: unexpected response: edgeState: .*expected string`));
+      // The listing carries each edge's state: a row without one is a failed edge, named by its row.
+      expect(nullStateError).toMatch(new RegExp(`^velocloud ${vcoEast} enterprise/getEnterpriseEdges: row \\d+ \\(edge ${nullState.id}\\): edgeState: .*expected string`));
       const noIdError = summary.failures.find((f) => f.edgeId === undefined)!.error;
       expect(noIdError).toMatch(new RegExp(`^velocloud ${vcoEast} enterprise/getEnterpriseEdges: row \\d+: id: .*expected number.*no usable edge id`));
 
