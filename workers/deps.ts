@@ -11,6 +11,8 @@ import { BruinClient } from '../clients/bruin';
 import { EmailClient } from '../clients/email';
 import { T7Client } from '../clients/t7';
 import { cachedLatestCycle } from '../clients/temporal/cycles';
+import { scheduledRunFailures } from '../clients/temporal/scheduled-runs';
+import { scheduleDefinitions } from '../clients/temporal/schedules';
 import { VelocloudClients } from '../clients/velocloud';
 import type { Config } from '../config';
 import { createEngineMetrics, registerFleetGauges } from './engine-metrics';
@@ -24,7 +26,8 @@ export interface WorkerDepsInput {
 }
 
 export function createActivityDeps({ config, logger, registry, temporal }: WorkerDepsInput): ActivityDeps {
-  const metrics = createEngineMetrics(registry);
+  const schedules = scheduleDefinitions(config);
+  const metrics = createEngineMetrics(registry, { scheduledRuns: { schedules, failures: scheduledRunFailures(temporal, schedules) } });
   registerFleetGauges(registry, cachedLatestCycle(temporal, config.temporal.taskQueue));
   const velocloud = new VelocloudClients(config.velocloud.hosts, {
     verifySsl: config.velocloud.verifySsl,

@@ -26,10 +26,25 @@ export interface EngineMetrics {
   incidentsClosed: Counter<'kind' | 'outcome'>;
   incidentTickets: Counter<'action'>;
   autoResolveRefusals: Counter<'reason'>;
+  scheduledRunsFailed: Counter<'schedule' | 'process'>;
 }
 
-export function createEngineMetrics(registry: Registry): EngineMetrics {
+/** Where the failed scheduled runs are read from (clients/temporal/scheduled-runs.ts), and which schedules there are. */
+export interface ScheduledRunsSource {
+  schedules: ReadonlyArray<{ scheduleId: string; process: string }>;
+  /** Failed and timed-out runs per schedule id since the worker started, as Temporal recorded them. */
+  failures: () => Promise<Record<string, number>>;
+}
+
+export interface EngineMetricsSources {
+  scheduledRuns?: ScheduledRunsSource;
+}
+
+export function createEngineMetrics(registry: Registry, sources: EngineMetricsSources = {}): EngineMetrics {
   const registers = [registry];
+  const { scheduledRuns } = sources;
+  /** What this worker has counted per schedule so far: the counter moves by what visibility adds. */
+  const counted = new Map<string, number>();
   const metrics: EngineMetrics = {
     velocloudCalls: new Counter({
       name: 'automation_velocloud_calls_total',
@@ -113,7 +128,27 @@ export function createEngineMetrics(registry: Registry): EngineMetrics {
       labelNames: ['reason'],
       registers,
     }),
+    scheduledRunsFailed: new Counter({
+      name: 'automation_scheduled_runs_failed_total',
+      help: 'Scheduled runs that failed or timed out (by their run timeout) since this worker started, by schedule and process, as Temporal recorded them',
+      labelNames: ['schedule', 'process'],
+      registers,
+      async collect() {
+        if (!scheduledRuns) return;
+        const failures = await scheduledRuns.failures().catch(() => undefined);
+        for (const { scheduleId, process } of scheduledRuns.schedules) {
+          const now = failures?.[scheduleId] ?? 0;
+          const before = counted.get(scheduleId) ?? 0;
+          // Visibility forgets runs past the namespace's retention: a lower count is not a decrease.
+          if (now > before) {
+            this.inc({ schedule: scheduleId, process }, now - before);
+            counted.set(scheduleId, now);
+          }
+        }
+      },
+    }),
   };
+  for (const { scheduleId, process } of scheduledRuns?.schedules ?? []) metrics.scheduledRunsFailed.inc({ schedule: scheduleId, process }, 0);
   startKnownLabelSetsAtZero(metrics);
   return metrics;
 }

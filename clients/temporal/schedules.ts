@@ -24,6 +24,23 @@ export interface ScheduleDefinition {
   args: unknown[];
   spec: ScheduleSpec;
   process: string;
+  /**
+   * How long one run may take (milliseconds). A run that hangs (a workflow task failing for good, a
+   * call that never answers) times out, is counted in automation_scheduled_runs_failed_total, and
+   * the next tick runs: with overlap SKIP, a run without a timeout would hold the schedule forever.
+   */
+  runTimeout: number;
+}
+
+/** P5 runs once a month: an hour is far more than listing every edge and sending one e-mail takes. */
+const MONTHLY_REPORT_RUN_TIMEOUT = 3_600_000;
+
+/**
+ * P1's cycle may outlast its interval on a large fleet (100,000 edges take about 2.5 minutes, and a
+ * tick that comes while it runs is skipped): it gets three intervals, and at least five minutes.
+ */
+export function cycleRunTimeout(interval: number): number {
+  return Math.max(3 * interval, 5 * 60_000);
 }
 
 export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
@@ -38,6 +55,7 @@ export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
       args: [],
       spec: every(s.edgeMonitoringInterval),
       process: PROCESS.edgeMonitoring,
+      runTimeout: cycleRunTimeout(s.edgeMonitoringInterval),
     },
     {
       scheduleId: 'edge-status-report',
@@ -47,6 +65,7 @@ export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
       args: [],
       spec: every(s.edgeReportInterval),
       process: PROCESS.edgeMonitoring,
+      runTimeout: s.edgeReportInterval,
     },
     {
       scheduleId: 'outage-detector',
@@ -56,6 +75,7 @@ export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
       args: [],
       spec: every(s.outageDetectorInterval),
       process: PROCESS.outageMonitor,
+      runTimeout: s.outageDetectorInterval,
     },
     {
       scheduleId: 'outage-reporter',
@@ -65,6 +85,7 @@ export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
       args: [],
       spec: every(s.outageReportInterval),
       process: PROCESS.outageMonitor,
+      runTimeout: s.outageReportInterval,
     },
     {
       scheduleId: 'service-affecting-monitor',
@@ -74,6 +95,7 @@ export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
       args: [],
       spec: every(s.serviceAffectingInterval),
       process: PROCESS.serviceAffecting,
+      runTimeout: s.serviceAffectingInterval,
     },
     {
       scheduleId: 'outage-triage',
@@ -83,6 +105,7 @@ export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
       args: [],
       spec: every(s.triageInterval),
       process: PROCESS.triage,
+      runTimeout: s.triageInterval,
     },
     {
       scheduleId: 'last-contact-report',
@@ -92,6 +115,7 @@ export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
       args: [],
       spec: { cronExpressions: [s.lastContactCron], timezone: config.timezone },
       process: PROCESS.lastContact,
+      runTimeout: MONTHLY_REPORT_RUN_TIMEOUT,
     },
   ];
 }
@@ -110,6 +134,7 @@ function toOptions(def: ScheduleDefinition, config: Config): ScheduleOptions {
       workflowId: def.workflowId,
       args: def.args,
       taskQueue: config.temporal.taskQueue,
+      workflowRunTimeout: def.runTimeout,
       typedSearchAttributes: [{ key: Process, value: def.process }],
       memo: { definitionHash: hash, description: def.description },
     },

@@ -25,6 +25,7 @@ const WORKER = join(ROOT, 'dist', 'workers', 'main.js');
 const DASHBOARDS = join(ROOT, 'grafana', 'dashboards');
 const DATASOURCES = join(ROOT, 'grafana', 'provisioning', 'datasources', 'prometheus.yml');
 const PROMETHEUS_CONFIG = join(ROOT, 'prometheus', 'prometheus.yml');
+const PROMETHEUS_DIR = join(ROOT, 'prometheus');
 const WORKER_JOB = 'automation-engine';
 
 // ---------------------------------------------------------------------------------------------
@@ -112,17 +113,24 @@ interface ScrapeConfig {
 
 /**
  * The compose stack's Prometheus configuration with only the worker job kept, its discovery
- * replaced by the worker this test runs, and a 1 s scrape so rates have samples within seconds.
+ * replaced by the worker this test runs, and a 1 s scrape and rule evaluation so rates have samples
+ * within seconds. Its rule files are kept (startPrometheus copies them beside it).
  */
 function testPrometheusConfig(workerTarget: string): string {
-  const config = parse(readFileSync(PROMETHEUS_CONFIG, 'utf8')) as { global?: object; scrape_configs: ScrapeConfig[] };
+  const config = parse(readFileSync(PROMETHEUS_CONFIG, 'utf8')) as { global?: object; rule_files?: string[]; scrape_configs: ScrapeConfig[] };
   const job = config.scrape_configs.find((j) => j.job_name === WORKER_JOB);
   if (!job) throw new Error(`${PROMETHEUS_CONFIG} has no ${WORKER_JOB} job`);
   const { dns_sd_configs: _dns, static_configs: _static, ...rest } = job;
   return stringify({
     global: { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' },
+    ...(config.rule_files ? { rule_files: config.rule_files } : {}),
     scrape_configs: [{ ...rest, static_configs: [{ targets: [workerTarget] }] }],
   });
+}
+
+/** The alert rule files prometheus.yml names, relative to it. */
+function ruleFiles(): string[] {
+  return (parse(readFileSync(PROMETHEUS_CONFIG, 'utf8')) as { rule_files?: string[] }).rule_files ?? [];
 }
 
 interface PrometheusProcess {
@@ -134,6 +142,7 @@ interface PrometheusProcess {
 async function startPrometheus(config: string): Promise<PrometheusProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'dashboards-prometheus-'));
   writeFileSync(join(dir, 'prometheus.yml'), config);
+  for (const file of ruleFiles()) writeFileSync(join(dir, file), readFileSync(join(PROMETHEUS_DIR, file)));
   const port = await freePort();
   const child = spawn(
     prometheusBinary(),
@@ -405,6 +414,31 @@ describe('dashboards against a real Prometheus', () => {
     if (problems.length) writeFileSync(join(tmpdir(), 'dashboards-worker.log'), workerOutput);
     expect(problems).toEqual([]);
   }, 90_000);
+
+  it('loads every alert rule, each evaluating without error over series the worker publishes', async () => {
+    expect(ruleFiles()).toEqual(['alerts.yml']);
+    interface Rule {
+      name: string;
+      query: string;
+      health: string;
+      lastError?: string;
+    }
+    const rules = await waitFor('every rule evaluated', async () => {
+      const response = await promGet<{ groups: Array<{ rules: Rule[] }> }>(`${prometheus?.url}/api/v1/rules`);
+      const all = response.data.groups.flatMap((g) => g.rules);
+      return all.length && all.every((r) => r.health !== 'unknown') ? all : undefined;
+    });
+    expect(rules.map((r) => r.name).sort()).toEqual(['EdgeMonitoringStale', 'ScheduledRunFailed']);
+    const problems: string[] = [];
+    for (const rule of rules) {
+      if (rule.health !== 'ok') problems.push(`${rule.name}: ${rule.lastError ?? rule.health}`);
+      for (const metric of new Set(rule.query.match(/\bautomation_\w+/g) ?? [])) {
+        const problem = await queryProblem(prometheus?.url ?? '', { where: rule.name, expr: metric });
+        if (problem) problems.push(problem);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 
   it('reports a misspelt metric, a wrong label and broken PromQL (the check itself works)', async () => {
     const url = prometheus?.url ?? '';
