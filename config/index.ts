@@ -5,6 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration';
+import { parseSmtpUrl } from '../clients/email/smtp-url';
+import { httpEndpoints, insecureUrlProblems } from './security';
+import {
+  loadTemporalSettings,
+  redactTemporalSettings,
+  TEMPORAL_SECRET_VARIABLES,
+  TEMPORAL_VARIABLES,
+  temporalSecrets,
+  type TemporalSettings,
+} from './temporal';
+
+export type { TemporalSettings } from './temporal';
 
 export type AutomationMode = 'dry-run' | 'production';
 
@@ -31,12 +43,8 @@ export interface MonitoredDevice {
 }
 
 export interface Config {
-  temporal: {
-    address: string;
-    namespace: string;
-    taskQueue: string;
-    tls?: { certPath: string; keyPath: string; caPath?: string };
-  };
+  /** Connection (config/temporal.ts: the standard client profile), task queue and payload codec keys. */
+  temporal: TemporalSettings;
   velocloud: { hosts: VelocloudHost[]; verifySsl: boolean; filter: VelocloudFilter; edgeFetch: EdgeFetchActivity };
   bruin: {
     baseUrl: string;
@@ -57,6 +65,11 @@ export interface Config {
   monitoredDevices: MonitoredDevice[];
   metricsPort: number;
   healthPort: number;
+  /** Interfaces /metrics and /healthz, /readyz listen on (loopback unless the operator says otherwise). */
+  metricsHost: string;
+  healthHost: string;
+  /** ALLOW_INSECURE_HTTP: http:// base URLs to hosts that are not loopback are accepted (and logged). */
+  allowInsecureHttp: boolean;
   /** Durations in milliseconds, cron expressions as written. */
   schedule: {
     edgeMonitoringInterval: number;
@@ -116,6 +129,7 @@ export const SECRET_VARIABLES = [
   'T7_TOKEN',
   'SLACK_BOT_TOKEN',
   'SMTP_URL',
+  ...TEMPORAL_SECRET_VARIABLES,
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -176,13 +190,17 @@ const yesNo = (name: string, fallback: boolean) =>
       return z.NEVER;
     });
 
+const listenHost = (name: string) =>
+  z
+    .string()
+    .trim()
+    .default('127.0.0.1')
+    .transform((v) => v || '127.0.0.1')
+    .refine((v) => /^[A-Za-z0-9.:_-]+$/.test(v), { message: `${name} must be an interface address or host name such as 127.0.0.1 or 0.0.0.0` });
+
+// The Temporal connection variables (config/temporal.ts) are read by @temporalio/envconfig.
 const envSchema = z.object({
-  TEMPORAL_ADDRESS: text('TEMPORAL_ADDRESS').default('localhost:7233'),
-  TEMPORAL_NAMESPACE: text('TEMPORAL_NAMESPACE').default('default'),
   TEMPORAL_TASK_QUEUE: text('TEMPORAL_TASK_QUEUE').default('automation-engine'),
-  TEMPORAL_TLS_CERT: optionalText,
-  TEMPORAL_TLS_KEY: optionalText,
-  TEMPORAL_TLS_CA: optionalText,
   VELOCLOUD_CREDENTIALS: optionalText,
   VELOCLOUD_HOSTS_FILE: optionalText,
   VELOCLOUD_VERIFY_SSL: yesNo('VELOCLOUD_VERIFY_SSL', true),
@@ -224,6 +242,9 @@ const envSchema = z.object({
   MONITORED_DEVICES_FILE: optionalText,
   METRICS_PORT: port('METRICS_PORT', 9464),
   HEALTH_PORT: port('HEALTH_PORT', 9465),
+  METRICS_HOST: listenHost('METRICS_HOST'),
+  HEALTH_HOST: listenHost('HEALTH_HOST'),
+  ALLOW_INSECURE_HTTP: yesNo('ALLOW_INSECURE_HTTP', false),
   EDGE_MONITORING_INTERVAL: duration('EDGE_MONITORING_INTERVAL', '2m'),
   EDGE_REPORT_INTERVAL: duration('EDGE_REPORT_INTERVAL', '10m'),
   OUTAGE_DETECTOR_INTERVAL: duration('OUTAGE_DETECTOR_INTERVAL', '40m'),
@@ -261,8 +282,8 @@ const envSchema = z.object({
     }),
 });
 
-/** Every environment variable the engine reads. */
-export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+/** Every environment variable the engine reads (besides TEMPORAL_GRPC_META_<header>, read by prefix). */
+export const CONFIG_VARIABLES: readonly string[] = [...TEMPORAL_VARIABLES, ...Object.keys(envSchema.shape).filter((name) => !name.startsWith('TEMPORAL_'))];
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -426,8 +447,7 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
-  const tlsVars = [env.TEMPORAL_TLS_CERT, env.TEMPORAL_TLS_KEY].filter((v) => v?.trim());
-  if (tlsVars.length === 1) problems.push('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together');
+  const temporal = loadTemporalSettings(env, parsed.data?.TEMPORAL_TASK_QUEUE ?? 'automation-engine', problems);
   if (Boolean(env.T7_BASE_URL?.trim()) !== Boolean(env.T7_TOKEN?.trim())) {
     problems.push('T7_BASE_URL and T7_TOKEN must be set together (or neither, to triage without predictions)');
   }
@@ -435,18 +455,29 @@ export function loadConfig(env: Env = process.env): Config {
     ? loadMonitoredDevices(env.MONITORED_DEVICES_FILE.trim(), problems, hosts.map((h) => h.host))
     : [];
 
+  if (parsed.success) {
+    const v = parsed.data;
+    const endpoints = httpEndpoints({
+      bruin: { baseUrl: v.BRUIN_BASE_URL, loginUrl: v.BRUIN_LOGIN_URL },
+      t7: v.T7_BASE_URL ? { baseUrl: v.T7_BASE_URL } : undefined,
+      slack: { apiUrl: v.SLACK_API_URL },
+      velocloud: { hosts },
+    });
+    problems.push(...insecureUrlProblems(endpoints, v.ALLOW_INSECURE_HTTP));
+    try {
+      parseSmtpUrl(v.SMTP_URL);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+    if (v.METRICS_PORT === v.HEALTH_PORT && v.METRICS_PORT !== 0 && v.METRICS_HOST !== v.HEALTH_HOST) {
+      problems.push('METRICS_HOST and HEALTH_HOST differ but METRICS_PORT and HEALTH_PORT are the same port: one server cannot listen on both');
+    }
+  }
+
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const v = parsed.data;
   return {
-    temporal: {
-      address: v.TEMPORAL_ADDRESS,
-      namespace: v.TEMPORAL_NAMESPACE,
-      taskQueue: v.TEMPORAL_TASK_QUEUE,
-      tls:
-        v.TEMPORAL_TLS_CERT && v.TEMPORAL_TLS_KEY
-          ? { certPath: v.TEMPORAL_TLS_CERT, keyPath: v.TEMPORAL_TLS_KEY, caPath: v.TEMPORAL_TLS_CA }
-          : undefined,
-    },
+    temporal,
     velocloud: { hosts, verifySsl: v.VELOCLOUD_VERIFY_SSL, filter, edgeFetch: v.EDGE_FETCH_ACTIVITY },
     bruin: {
       baseUrl: v.BRUIN_BASE_URL,
@@ -463,6 +494,9 @@ export function loadConfig(env: Env = process.env): Config {
     monitoredDevices,
     metricsPort: v.METRICS_PORT,
     healthPort: v.HEALTH_PORT,
+    metricsHost: v.METRICS_HOST,
+    healthHost: v.HEALTH_HOST,
+    allowInsecureHttp: v.ALLOW_INSECURE_HTTP,
     schedule: {
       edgeMonitoringInterval: v.EDGE_MONITORING_INTERVAL,
       edgeReportInterval: v.EDGE_REPORT_INTERVAL,
@@ -503,6 +537,7 @@ export function redactConfig(config: Config): unknown {
   if (smtp.password) smtp.password = REDACTED;
   return {
     ...config,
+    temporal: redactTemporalSettings(config.temporal, REDACTED),
     velocloud: {
       ...config.velocloud,
       hosts: config.velocloud.hosts.map((h) => ({ ...h, password: REDACTED })),
@@ -523,6 +558,7 @@ export function secretValues(config: Config): string[] {
     config.t7?.token,
     config.slack.botToken,
     smtpPassword,
+    ...temporalSecrets(config.temporal),
   ].filter((s): s is string => Boolean(s));
 }
 

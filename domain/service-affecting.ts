@@ -176,9 +176,20 @@ export interface TroubleReport extends EdgeRef {
   scanEnd: string;
 }
 
-/** `service-affecting-<serial>-<interface>-<trouble>`: one workflow per trouble, however often it is seen. */
-export function troubleWorkflowId(serial: string, trouble: Pick<LinkTrouble, 'interface' | 'kind'>): string {
-  return `service-affecting-${serial}-${trouble.interface}-${trouble.kind.toLowerCase().replace(/\s+/g, '-')}`;
+const troubleSlug = (trouble: Pick<LinkTrouble, 'interface' | 'kind'>) => `${trouble.interface}-${trouble.kind.toLowerCase().replace(/\s+/g, '-')}`;
+
+/**
+ * `service-affecting-<host>-<enterpriseId>-<edgeId>-<interface>-<trouble>`: one workflow per
+ * trouble, however often it is seen. Workflow ids are stored in clear (payloads are encrypted,
+ * ids are not), so the edge is named by its VCO ids, as outage quarantines are, never by serial.
+ */
+export function troubleWorkflowId(edge: EdgeRef, trouble: Pick<LinkTrouble, 'interface' | 'kind'>): string {
+  return `service-affecting-${edge.host}-${edge.enterpriseId}-${edge.edgeId}-${troubleSlug(trouble)}`;
+}
+
+/** The id runs started before the `trouble-id-by-edge` patch used (it named the serial). */
+export function troubleWorkflowIdBySerial(serial: string, trouble: Pick<LinkTrouble, 'interface' | 'kind'>): string {
+  return `service-affecting-${serial}-${troubleSlug(trouble)}`;
 }
 
 function measure(value: number, unit: string): string {

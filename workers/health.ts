@@ -1,7 +1,8 @@
 /**
  * The worker's HTTP endpoints: /healthz (the process is up), /readyz (connected to Temporal and
- * polling its task queue) and /metrics (Prometheus). Served on METRICS_PORT; HEALTH_PORT, when it
- * differs, serves the same.
+ * polling its task queue) and /metrics (Prometheus). Served on METRICS_HOST:METRICS_PORT;
+ * HEALTH_HOST:HEALTH_PORT, when the port differs, serves the same. Both default to loopback: the
+ * operator opens them (0.0.0.0 in the compose stack, where Prometheus scrapes another container).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,7 +36,7 @@ export function createHealthServer(options: HealthServerOptions): Server {
   });
 }
 
-export async function listen(server: Server, port: number, host = '0.0.0.0'): Promise<number> {
+export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

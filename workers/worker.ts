@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { redactor } from '../clients/redact';
+import { engineDataConverter } from '../clients/temporal/codec/data-converter';
+import { secretValues } from '../config';
 import { ExternalFailureInterceptor } from './interceptors';
 
 export interface EngineWorkerOptions {
@@ -24,6 +27,7 @@ export function defaultWorkflowBundlePath(): string | undefined {
 export async function createEngineWorker(options: EngineWorkerOptions): Promise<Worker> {
   const { config } = options.deps;
   const bundlePath = options.workflowBundlePath ?? defaultWorkflowBundlePath();
+  const redact = redactor(secretValues(config));
   return Worker.create({
     connection: options.connection,
     namespace: config.temporal.namespace,
@@ -31,7 +35,9 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     ...(options.identity ? { identity: options.identity } : {}),
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: require.resolve('../workflows') }),
     activities: { ...createActivities(options.deps), ...options.activities },
-    interceptors: { activity: [() => ({ inbound: new ExternalFailureInterceptor() })] },
+    // Payloads encrypted when TEMPORAL_CODEC_KEYS is set; failure texts always in encoded attributes.
+    dataConverter: engineDataConverter(config.temporal.codecKeys),
+    interceptors: { activity: [() => ({ inbound: new ExternalFailureInterceptor(redact) })] },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 200,
     // P1/P2 fetch each edge in a local activity on the worker that runs its chunk: enough slots to
     // keep every orchestrator's 32 connections busy (the VCO client bounds the calls, not these).

@@ -2,7 +2,7 @@
  * P3 Service affecting monitor.
  *
  *   schedule ──▶ serviceAffectingMonitorWorkflow ──▶ scanDeviceLinks (one activity per monitored device)
- *                 └─ per trouble, one after another per device ──▶ service-affecting-<serial>-<if>-<trouble>
+ *                 └─ per trouble, one after another per device ──▶ service-affecting-<host>-<ent>-<edge>-<if>-<trouble>
  *   trouble workflow: find the VAS ticket naming it ▶ create (look first) ▶ append note (look first) ▶ Slack
  *   device without troubles, quiet for SERVICE_AFFECTING_RESOLVE_AFTER (production): its open VAS
  *                     tickets are auto-resolved under the outage incidents' rules (look first)
@@ -24,13 +24,15 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DeviceScan, MonitoredEdge, ServiceAffectingPlan } from '../activities/service-affecting';
-import { troubleWorkflowId, type TroubleReport } from '../domain/service-affecting';
+import { troubleWorkflowId, troubleWorkflowIdBySerial, type TroubleReport } from '../domain/service-affecting';
 import { EdgeSerial, Enterprise, Process, PROCESS, VcoHost } from '../domain/search-attributes';
 import { mapWithConcurrency } from '../domain/concurrency';
 import { bruinWriteOptions, NOTIFY } from './activity-options';
 import { dryRunHeld, holdAfterDryRun, startDryRunChild } from './dry-run';
 
 const DEVICES_AT_ONCE = 20;
+/** Trouble workflows are named by the edge's VCO ids, not its serial (ids are stored in clear). */
+const TROUBLE_ID_BY_EDGE_PATCH = 'trouble-id-by-edge';
 /** Devices one workflow scans; a larger fleet of monitored devices is cut into child workflows. */
 export const DEVICES_PER_CHUNK = 500;
 const CHUNKS_AT_ONCE = 4;
@@ -115,7 +117,7 @@ function troubleReports(scan: DeviceScan & { clientId: number }): TroubleReport[
 async function workTrouble(report: TroubleReport, plan: ServiceAffectingPlan): Promise<DeviceOutcome> {
   const { dryRun } = plan;
   const options = {
-    workflowId: troubleWorkflowId(report.serial, report.trouble),
+    workflowId: patched(TROUBLE_ID_BY_EDGE_PATCH) ? troubleWorkflowId(report, report.trouble) : troubleWorkflowIdBySerial(report.serial, report.trouble),
     args: [{ report, dryRun, bruinWriteSettleMs: plan.bruinWriteSettleMs }] as [TroubleInput],
     typedSearchAttributes: [
       { key: EdgeSerial, value: report.serial },

@@ -1,8 +1,18 @@
 /**
  * SMTP_URL (`smtp://user:pass@host:port`, `smtps://…` for TLS from the first byte) as nodemailer
  * options. Parsed here rather than handed to nodemailer as a URL so its errors can never echo it.
+ *
+ * TLS unless asked otherwise: `smtp://` to any host that is not loopback requires STARTTLS
+ * (nodemailer's requireTLS), so a server, or a machine in the middle, that drops STARTTLS gets an
+ * error instead of the password in clear. Asking otherwise is explicit and the worker logs it:
+ * `?requireTLS=no` (STARTTLS when offered, plaintext when not) or `?ignoreTLS=yes` (never).
+ * Loopback hosts (the SMTP sandbox) default to plaintext; `?requireTLS=yes` requires it there too.
  */
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
+import { isLoopbackHost } from '../loopback';
+
+/** `implicit`: smtps://; `starttls`: STARTTLS required; `opportunistic`: STARTTLS when offered; `none`: never. */
+export type SmtpTls = 'implicit' | 'starttls' | 'opportunistic' | 'none';
 
 export interface SmtpEndpoint {
   host: string;
@@ -10,12 +20,19 @@ export interface SmtpEndpoint {
   secure: boolean;
   user?: string;
   password?: string;
-  /** Skip STARTTLS even when offered; loopback servers (the sandbox) need none. */
   ignoreTLS: boolean;
   requireTLS: boolean;
+  tls: SmtpTls;
+  loopback: boolean;
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+function flag(url: URL, name: string): boolean | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return undefined;
+  if (/^(1|true|yes)$/i.test(raw)) return true;
+  if (/^(0|false|no)$/i.test(raw)) return false;
+  throw new Error(`SMTP_URL parameter ${name} must be yes or no`);
+}
 
 export function parseSmtpUrl(smtpUrl: string): SmtpEndpoint {
   let url: URL;
@@ -26,15 +43,23 @@ export function parseSmtpUrl(smtpUrl: string): SmtpEndpoint {
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('SMTP_URL must start with smtp:// or smtps://');
   const secure = url.protocol === 'smtps:';
-  const flag = (name: string) => /^(1|true|yes)$/i.test(url.searchParams.get(name) ?? '');
+  const loopback = isLoopbackHost(url.hostname);
+  const askedRequire = flag(url, 'requireTLS');
+  const askedIgnore = flag(url, 'ignoreTLS');
+  if (askedRequire && askedIgnore) throw new Error('SMTP_URL cannot both require and ignore TLS');
+  const requireTLS = !secure && (askedRequire ?? (!loopback && askedIgnore !== true));
+  const ignoreTLS = !secure && !requireTLS && (askedIgnore ?? (askedRequire === false ? false : loopback));
+  const tls: SmtpTls = secure ? 'implicit' : requireTLS ? 'starttls' : ignoreTLS ? 'none' : 'opportunistic';
   return {
     host: url.hostname,
     port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,
     ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-    ignoreTLS: !secure && !flag('requireTLS') && (flag('ignoreTLS') || LOOPBACK.has(url.hostname)),
-    requireTLS: !secure && flag('requireTLS'),
+    ignoreTLS,
+    requireTLS,
+    tls,
+    loopback,
   };
 }
 

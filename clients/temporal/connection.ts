@@ -1,27 +1,28 @@
-import { readFileSync } from 'node:fs';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import type { Config } from '../../config';
+/**
+ * Connections to Temporal from the settings of config/temporal.ts: the SDK's envconfig turns the
+ * client profile into connection options (API key, TLS, gRPC metadata), and every client gets the
+ * engine's data converter, so whatever it writes is encrypted and whatever it reads is decrypted.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { toClientOptions } from '@temporalio/envconfig';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { TemporalSettings } from '../../config';
+import { engineDataConverter } from './codec/data-converter';
 import { searchAttributeDefinitions, type SearchAttributeKind } from './temporal-config';
 import { temporal } from '@temporalio/proto';
 
-type TemporalConfig = Config['temporal'];
-
-export function tlsOptions(config: TemporalConfig): TLSConfig | undefined {
-  if (!config.tls) return undefined;
-  return {
-    clientCertPair: { crt: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) },
-    serverRootCACertificate: config.tls.caPath ? readFileSync(config.tls.caPath) : undefined,
-  };
+/** Address, API key, TLS and metadata, as envconfig derives them from the profile. */
+export function connectionOptions(settings: TemporalSettings): NativeConnectionOptions {
+  return toClientOptions(settings.profile).connectionOptions;
 }
 
-export async function connectClient(config: TemporalConfig): Promise<Client> {
-  const connection = await Connection.connect({ address: config.address, tls: tlsOptions(config) });
-  return new Client({ connection, namespace: config.namespace });
+export async function connectClient(settings: TemporalSettings): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(settings));
+  return new Client({ connection, namespace: settings.namespace, dataConverter: engineDataConverter(settings.codecKeys) });
 }
 
-export function connectWorker(config: TemporalConfig): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: config.address, tls: tlsOptions(config) });
+export function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(settings));
 }
 
 const KIND_TO_PROTO: Record<SearchAttributeKind, temporal.api.enums.v1.IndexedValueType> = {

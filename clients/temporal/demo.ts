@@ -3,7 +3,9 @@
  *
  * Starts a Temporal dev server (or uses the one at TEMPORAL_ADDRESS when it answers), the sandbox
  * servers with a generated fleet, the worker process pointed at them with short intervals, and
- * applies the schedules (first runs start at once). Ctrl-C stops everything it started.
+ * applies the schedules (first runs start at once). Payloads are encrypted with the local keys
+ * (TEMPORAL_CODEC_KEYS, else .data/codec-keys); the dev server it starts gets a codec server, which
+ * its Web UI decodes through. Ctrl-C stops everything it started.
  *
  *   --check   wait for the first monitoring cycle and its Slack summary, print them, and exit
  */
@@ -17,6 +19,8 @@ import { clientIdOf, isOutage } from '../../domain/edges';
 import { startSandboxes, type SandboxSet } from '../../sandbox';
 import { connectClient, ensureSearchAttributes } from './connection';
 import { startDevServer, type DevServer } from './dev-server';
+import { startCodecServer } from './codec/codec-server';
+import { localCodecKeys } from './codec/local-keys';
 import { freePort, isPortFree } from './free-port';
 import { projectRoot } from './project';
 import { applySchedules } from './schedules';
@@ -100,12 +104,23 @@ async function main(): Promise<void> {
     let address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
     let server: DevServer | undefined;
     let uiUrl = process.env.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233';
+    const codecKeys = localCodecKeys();
+    let codecLine = `(not started: the running dev server's, e.g. npm run temporal's; keys from ${codecKeys.source})`;
     if (!(await answers(address))) {
       process.stdout.write('Starting the Temporal dev server...\n');
+      const uiPort = await portOr(8233);
+      const codec = await startCodecServer({
+        keys: codecKeys.keys,
+        port: await portOr(Number(process.env.CODEC_SERVER_PORT ?? 8081)),
+        corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
+      });
+      stops.push(() => codec.close());
+      codecLine = `${codec.url}   (the Web UI decodes through it; keys from ${codecKeys.source})`;
       server = await startDevServer({
         port: await portOr(7233),
-        uiPort: await portOr(8233),
+        uiPort,
         logFile: join(DEMO_DIR, 'temporal-server.log'),
+        codecEndpoint: codec.url,
       });
       stops.push(() => server!.stop());
       address = server.address;
@@ -123,6 +138,7 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: address,
       TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
       TEMPORAL_TASK_QUEUE: process.env.TEMPORAL_TASK_QUEUE ?? 'automation-engine',
+      TEMPORAL_CODEC_KEYS: codecKeys.value,
       MONITORED_DEVICES_FILE: devicesFile,
       METRICS_PORT: String(metricsPort),
       HEALTH_PORT: String(metricsPort),
@@ -161,6 +177,7 @@ async function main(): Promise<void> {
       '',
       `  Temporal Web UI     ${uiUrl}   (Schedules, Workflows; filter by EdgeSerial or Process)`,
       `  Temporal frontend   ${address}   (temporal workflow list --address ${address})`,
+      `  Codec server        ${codecLine}`,
       `  Worker metrics      http://127.0.0.1:${metricsPort}/metrics   (/healthz, /readyz)`,
       `  Slack messages      ${sandboxes.slack.url}/ui`,
       `  E-mails received    ${sandboxes.smtp.httpUrl}/ui`,

@@ -24,6 +24,8 @@ export interface DevServerOptions {
   inheritOutput?: boolean;
   namespace?: string;
   startTimeoutMs?: number;
+  /** The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`). */
+  codecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -60,7 +62,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ...dynamicConfigFlags(),
   ];
   if (options.headless) args.push('--headless');
-  else args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
+  else {
+    args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
+    if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
+  }
   if (options.dbFile) {
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);

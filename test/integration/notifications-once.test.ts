@@ -176,7 +176,7 @@ describe('dry-run e-mail across a worker crash', () => {
       started.push(next);
     };
     // The dry-run e-mail goes out from a child that then holds its id for a day (one e-mail a day).
-    const dryRunId = `dry-run-${troubleWorkflowId(edge.serialNumber, { kind: 'Latency', interface: 'GE1' })}`;
+    const dryRunId = `dry-run-${troubleWorkflowId({ host: fleet.vco.hostName, enterpriseId: edge.enterpriseId, edgeId: edge.id }, { kind: 'Latency', interface: 'GE1' })}`;
     held.push(dryRunId);
     return { worker, taskQueue, scan, survivor, dryRunId };
   }

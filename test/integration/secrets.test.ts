@@ -20,7 +20,8 @@ describe('secrets', () => {
     };
     const env = await startTestWorker({ env: secretEnv });
     const secrets = secretValues(env.config);
-    expect(secrets).toHaveLength(5);
+    // The five of the outside systems, and the payload key of the tests.
+    expect(secrets).toHaveLength(6);
 
     // The worker's real logger, scrubbing the configured secrets, receives an error that quotes one.
     const lines: string[] = [];

@@ -43,7 +43,7 @@ describe('service affecting monitor (production)', () => {
       const result = await scan(env.client, env.taskQueue, workflowId);
       expect(result).toEqual({ devices: 2, troubles: 1, outcomes: { ticketed: 1, healthy: 1 } });
       await recordHistory(env.client, workflowId, 'service-affecting-monitor');
-      const troubleId = `service-affecting-${above!.serialNumber}-GE1-latency`;
+      const troubleId = troubleWorkflowId({ host: fleet.vco.hostName, enterpriseId: above!.enterpriseId, edgeId: above!.id }, { kind: 'Latency', interface: 'GE1' });
       await recordHistory(env.client, troubleId, 'service-affecting-trouble');
 
       const [ticket, ...others] = vasTickets(above!);
@@ -118,7 +118,7 @@ describe('service affecting monitor (dry run)', () => {
       expect(await scan(env.client, env.taskQueue)).toMatchObject({ outcomes: { 'dry-run-already-sent': 1 } });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(fleet.smtp.messages()).toHaveLength(1);
-      const held = env.client.workflow.getHandle(`dry-run-${troubleWorkflowId(edge.serialNumber, { kind: 'Latency', interface: 'GE1' })}`);
+      const held = env.client.workflow.getHandle(`dry-run-${troubleWorkflowId({ host: fleet.vco.hostName, enterpriseId: edge.enterpriseId, edgeId: edge.id }, { kind: 'Latency', interface: 'GE1' })}`);
       expect((await held.describe()).status.name).toBe('RUNNING');
       await held.terminate('test over');
     } finally {
@@ -150,7 +150,8 @@ describe('service affecting monitor survives a worker killed mid-write', () => {
       const survivor = await startTestWorker({ env });
       try {
         expect(await handle.result()).toMatchObject({ outcomes: { ticketed: 1 } });
-        const trouble = (await client.workflow.getHandle(`service-affecting-${edge.serialNumber}-GE1-packet-loss`).result()) as TroubleOutcome;
+        const troubleId = troubleWorkflowId({ host: fleet.vco.hostName, enterpriseId: edge.enterpriseId, edgeId: edge.id }, { kind: 'Packet Loss', interface: 'GE1' });
+        const trouble = (await client.workflow.getHandle(troubleId).result()) as TroubleOutcome;
         expect(trouble).toMatchObject({ outcome: 'ticketed', created: expected.ticketCreated, noteAppended: expected.noteAppended });
       } finally {
         await survivor.stop();

@@ -1,12 +1,16 @@
 /**
  * Replays every recorded history against the current workflow code: the committed corpus
  * (test/replay/histories) and the histories the integration tests just recorded. A change that
- * makes a workflow non-deterministic fails here.
+ * makes a workflow non-deterministic fails here. Replay goes through the payload codec with the
+ * test keys: recorded histories are encrypted (the corpus holds clear ones from before encryption
+ * and encrypted ones), as a worker decodes them.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { engineDataConverter } from '../../clients/temporal/codec/data-converter';
 import { SANDBOX_SECRETS } from '../../sandbox';
+import { codecKeys, ROTATED_CODEC_KEYS } from '../support/codec';
 import { COMMITTED_HISTORIES, recordedHistoriesDir } from '../support/paths';
 
 function historyFiles(dir: string): string[] {
@@ -41,7 +45,8 @@ describe('replay', () => {
       return { workflowId: history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? file, history };
     });
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) {
+    const options = { workflowsPath: require.resolve('../../workflows'), dataConverter: engineDataConverter(codecKeys(ROTATED_CODEC_KEYS)) };
+    for await (const result of Worker.runReplayHistories(options, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);

@@ -1,9 +1,11 @@
 import { loadConfig, type Config } from '../../config';
+import { TEST_CODEC_KEYS } from './codec';
 
 /** A valid configuration for tests; pass variables to point it at sandboxes or change values. */
 export function testConfig(env: Record<string, string | undefined> = {}): Config {
   return loadConfig({
     TEMPORAL_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS ?? 'localhost:7233',
+    TEMPORAL_CODEC_KEYS: TEST_CODEC_KEYS,
     VELOCLOUD_CREDENTIALS: 'vco.example.net+ops@example.com+vco-password-123',
     BRUIN_BASE_URL: 'http://127.0.0.1:9/bruin',
     BRUIN_LOGIN_URL: 'http://127.0.0.1:9/bruin-login',

@@ -1,6 +1,7 @@
 /** Runs test/support/crashing-worker.ts in a child process (TypeScript compiled on load by @swc/core). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { TEST_CODEC_KEYS } from './codec';
 import { workflowBundlePath } from './paths';
 
 // The child has no jest transform: compile .ts files with swc as they are required.
@@ -25,7 +26,7 @@ export interface CrashingWorker {
 
 export function startCrashingWorker(env: Record<string, string>, crashAfter: string): CrashingWorker {
   const child = spawn(process.execPath, ['-e', REGISTER_TS, join(__dirname, 'crashing-worker.ts')], {
-    env: { PATH: process.env.PATH ?? '', ...env, CRASH_AFTER: crashAfter, WORKFLOW_BUNDLE_PATH: workflowBundlePath() },
+    env: { PATH: process.env.PATH ?? '', TEMPORAL_CODEC_KEYS: TEST_CODEC_KEYS, ...env, CRASH_AFTER: crashAfter, WORKFLOW_BUNDLE_PATH: workflowBundlePath() },
     cwd: join(__dirname, '..', '..'),
   });
   let output = '';

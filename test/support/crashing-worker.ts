@@ -3,10 +3,9 @@
  * Temporal hears that it completed: the crash the look-before-write activities must survive.
  * Run by test/support/crash.ts in a child process; configured from the environment.
  */
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import { createActivities } from '../../activities';
+import { connectClient, connectWorker } from '../../clients/temporal/connection';
 import { loadConfig } from '../../config';
 import { createActivityDeps } from '../../workers/deps';
 import { createLogger } from '../../workers/logger';
@@ -15,8 +14,8 @@ import { createEngineWorker } from '../../workers/worker';
 async function main(): Promise<void> {
   const crashAfter = process.env.CRASH_AFTER ?? '';
   const config = loadConfig(process.env);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const client = new Client({ connection: await Connection.connect({ address: config.temporal.address }) });
+  const connection = await connectWorker(config.temporal);
+  const client = await connectClient(config.temporal);
   const deps = createActivityDeps({ config, logger: createLogger({ level: 'warn' }), registry: new Registry(), temporal: client });
   const real = createActivities(deps) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const target = real[crashAfter];

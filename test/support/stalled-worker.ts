@@ -8,14 +8,14 @@
  * is set and `main` runs; TypeScript is compiled on load as for test/support/crashing-worker.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import { createActivities } from '../../activities';
+import { connectClient, connectWorker } from '../../clients/temporal/connection';
 import { loadConfig } from '../../config';
 import { createActivityDeps } from '../../workers/deps';
 import { createLogger } from '../../workers/logger';
 import { createEngineWorker } from '../../workers/worker';
+import { TEST_CODEC_KEYS } from './codec';
 import { REGISTER_TS } from './crash';
 import { workflowBundlePath } from './paths';
 
@@ -30,7 +30,7 @@ export interface StalledWorker {
 
 export function startStalledWorker(env: Record<string, string>, stallAfter = ''): StalledWorker {
   const child = spawn(process.execPath, ['-e', REGISTER_TS, __filename], {
-    env: { PATH: process.env.PATH ?? '', ...env, STALLED_WORKER: '1', STALL_AFTER: stallAfter, WORKFLOW_BUNDLE_PATH: workflowBundlePath() },
+    env: { PATH: process.env.PATH ?? '', TEMPORAL_CODEC_KEYS: TEST_CODEC_KEYS, ...env, STALLED_WORKER: '1', STALL_AFTER: stallAfter, WORKFLOW_BUNDLE_PATH: workflowBundlePath() },
     cwd: __dirname,
   });
   let output = '';
@@ -49,8 +49,8 @@ export function startStalledWorker(env: Record<string, string>, stallAfter = '')
 async function main(): Promise<void> {
   const stallAfter = process.env.STALL_AFTER ?? '';
   const config = loadConfig(process.env);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const client = new Client({ connection: await Connection.connect({ address: config.temporal.address }) });
+  const connection = await connectWorker(config.temporal);
+  const client = await connectClient(config.temporal);
   const deps = createActivityDeps({ config, logger: createLogger({ level: 'warn' }), registry: new Registry(), temporal: client });
   const real = createActivities(deps) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const target = real[stallAfter];

@@ -1,6 +1,7 @@
 /**
  * Integration-test plumbing: a client and a worker on the shared dev server, each test with its
- * own task queue, and recording of histories for the replay run.
+ * own task queue, and recording of histories for the replay run. Clients and workers connect as
+ * the product does (clients/temporal/connection.ts), payloads encrypted with the test key.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,13 +9,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { Runtime, type Worker } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import type { ActivityDeps } from '../../activities';
 import type { Config } from '../../config';
+import { connectClient, connectWorker } from '../../clients/temporal/connection';
+import { engineDataConverter } from '../../clients/temporal/codec/data-converter';
 import { createLogger, temporalLogger, type Logger } from '../../workers/logger';
 import { createEngineWorker, type EngineWorkerOptions } from '../../workers/worker';
 import { closeActivityDeps, createActivityDeps } from '../../workers/deps';
+import { codecKeys, TEST_CODEC_KEYS } from './codec';
 import { testConfig } from './config';
 import { recordedHistoriesDir, workflowBundlePath } from './paths';
 
@@ -34,9 +38,10 @@ export function testAddress(): string {
   return address;
 }
 
-export async function testClient(): Promise<Client> {
+/** A client with the test key (or `keys`); `keys: ''` reads what the server holds, undecrypted. */
+export async function testClient(keys = TEST_CODEC_KEYS): Promise<Client> {
   const connection = await Connection.connect({ address: testAddress() });
-  return new Client({ connection });
+  return new Client({ connection, dataConverter: engineDataConverter(keys ? codecKeys(keys) : []) });
 }
 
 export interface TestWorker {
@@ -69,8 +74,8 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
   const logLines: string[] = [];
   const logger = createLogger({ level: 'debug', secrets: [], write: (line) => logLines.push(line) });
   const registry = new Registry();
-  const connection = await NativeConnection.connect({ address: testAddress() });
-  const client = await testClient();
+  const connection = await connectWorker(config.temporal);
+  const client = await connectClient(config.temporal);
   const deps = { ...createActivityDeps({ config, logger, registry, temporal: client }), ...options.deps };
   const worker = await createEngineWorker({
     connection,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { freePort } from '../../clients/temporal/free-port';
+import { TEST_CODEC_KEYS } from './codec';
 import { ROOT } from './paths';
 
 export const WORKER_SCRIPT = join(ROOT, 'dist', 'workers', 'main.js');
@@ -39,7 +40,8 @@ export async function spawnWorker(env: Record<string, string>, nodeArgs: string[
   const healthPort = await freePort();
   let output = '';
   const child = spawn(process.execPath, [...nodeArgs, WORKER_SCRIPT], {
-    env: { PATH: process.env.PATH ?? '', ...env, METRICS_PORT: String(metricsPort), HEALTH_PORT: String(healthPort) },
+    // The test key unless the test gives its own (TEMPORAL_CODEC_KEYS: '' runs it without encryption).
+    env: { PATH: process.env.PATH ?? '', TEMPORAL_CODEC_KEYS: TEST_CODEC_KEYS, ...env, METRICS_PORT: String(metricsPort), HEALTH_PORT: String(healthPort) },
     cwd: '/',
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

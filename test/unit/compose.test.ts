@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig, SECRET_VARIABLES } from '../../config';
+import { CODEC_SERVER_SECRET_VARIABLES, CODEC_SERVER_VARIABLES, loadCodecServerConfig } from '../../config/codec-server';
 import { ROOT } from '../support/paths';
 
 type Environment = Record<string, string | number | boolean | null>;
@@ -70,7 +71,7 @@ const requiredEnv: Record<string, string> = {
 
 describe('docker-compose.yml', () => {
   it('defines every service the product needs', () => {
-    for (const name of ['postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'worker', 'schedules', 'prometheus', 'grafana']) {
+    for (const name of ['postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'worker', 'schedules', 'codec-server', 'prometheus', 'grafana']) {
       expect(services[name]).toBeDefined();
     }
     expect(service('worker').build).toBeDefined();
@@ -90,7 +91,7 @@ describe('docker-compose.yml', () => {
 
   it("uses the configuration's own defaults, so a minimal .env configures the worker as documented", () => {
     const resolved = resolvedEnvironment(service('worker'), requiredEnv);
-    const expected = loadConfig({ ...requiredEnv, TEMPORAL_ADDRESS: 'temporal:7233', METRICS_PORT: '9464', HEALTH_PORT: '9465' });
+    const expected = loadConfig({ ...requiredEnv, TEMPORAL_ADDRESS: 'temporal:7233', METRICS_PORT: '9464', HEALTH_PORT: '9465', METRICS_HOST: '0.0.0.0' });
     expect(loadConfig(resolved)).toEqual(expected);
     expect(loadConfig(resolvedEnvironment(service('schedules'), requiredEnv)).schedule).toEqual(expected.schedule);
   });
@@ -103,7 +104,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('keeps every secret out of the file: each is interpolated from .env', () => {
-    const secrets = [...SECRET_VARIABLES, 'POSTGRES_PASSWORD', 'POSTGRES_PWD', 'GF_SECURITY_ADMIN_PASSWORD'];
+    const secrets = [...SECRET_VARIABLES, ...CODEC_SERVER_SECRET_VARIABLES, 'POSTGRES_PASSWORD', 'POSTGRES_PWD', 'GF_SECURITY_ADMIN_PASSWORD'];
     for (const [name, svc] of Object.entries(services)) {
       for (const [key, value] of Object.entries(svc.environment ?? {})) {
         if (secrets.includes(key)) expect(`${name}.${key}=${String(value)}`).toMatch(/=\$\{\w+(:[-?][^}]*)?\}$/);
@@ -128,6 +129,29 @@ describe('docker-compose.yml', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(new RegExp(`HEALTH_PORT \\|\\| ${config.healthPort}\\) \\+ '/readyz'`));
     expect(dockerfile).toMatch(new RegExp(`EXPOSE ${config.metricsPort} ${config.healthPort}`));
+  });
+
+  it('gives the worker and the schedules job the payload keys, and /metrics to Prometheus only', () => {
+    for (const name of ['worker', 'schedules']) expect(service(name).environment?.TEMPORAL_CODEC_KEYS).toBe('${TEMPORAL_CODEC_KEYS:-}');
+    const config = loadConfig(resolvedEnvironment(service('worker'), requiredEnv));
+    expect(config.metricsHost).toBe('0.0.0.0');
+    expect(config.healthHost).toBe('127.0.0.1');
+  });
+
+  it('runs the codec server with the same keys, on loopback of the host, and points the Web UI at it', () => {
+    const codec = service('codec-server');
+    expect(Object.keys(codec.environment ?? {}).sort()).toEqual([...CODEC_SERVER_VARIABLES].sort());
+    expect(codec.environment?.TEMPORAL_CODEC_KEYS).toBe(service('worker').environment?.TEMPORAL_CODEC_KEYS);
+    expect(codec.command).toEqual(['node', 'dist/clients/temporal/codec-server-cli.js']);
+    const env = { ...requiredEnv, TEMPORAL_CODEC_KEYS: 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' };
+    const config = loadCodecServerConfig(resolvedEnvironment(codec, env));
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 8081, corsOrigins: ['http://localhost:8080', 'http://127.0.0.1:8080'] });
+    expect(config.keys.map((k) => k.id)).toEqual(['k1']);
+    const published = interpolate(codec.ports?.[0] ?? '', {});
+    expect(published).toBe(`127.0.0.1:8081:${config.port}`);
+    const ui = resolvedEnvironment(service('temporal-ui'), {});
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:8081');
+    expect(config.corsOrigins).toContain(new URL(ui.TEMPORAL_CORS_ORIGINS as string).origin);
   });
 
   it('runs Temporal with temporal-config/ and registers every search attribute of it', () => {
@@ -189,7 +213,7 @@ describe('Dockerfile', () => {
   });
 
   it('prebuilds the workflow bundle where workers/worker.ts looks for it', () => {
-    expect(stages[0]).toMatch(/bundleWorkflowCode\(\{ workflowsPath: require\.resolve\('\.\/dist\/workflows'\) \}\)/);
+    expect(stages[0]).toMatch(/bundleWorkflowCode\(\{ workflowsPath: require\.resolve\('\.\/dist\/workflows'\), failureConverterPath: require\.resolve\('\.\/dist\/clients\/temporal\/codec\/failure-converter'\) \}\)/);
     expect(stages[0]).toContain("writeFileSync('dist/workflow-bundle.js'");
     expect(readFileSync(join(ROOT, 'workers', 'worker.ts'), 'utf8')).toContain("join(__dirname, '..', 'workflow-bundle.js')");
   });

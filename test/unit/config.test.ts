@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, redactConfig, secretValues } from '../../config';
 import { testConfig } from '../support/config';
 
+const CODEC_KEY = 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
+
 const valid = {
   VELOCLOUD_CREDENTIALS: 'mettel.velocloud.net+ops@x.com+pa+ss;http://127.0.0.1:8101+u2+p2',
   BRUIN_BASE_URL: 'https://api.bruin.example',
@@ -30,7 +32,16 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 describe('configuration', () => {
   it('applies the defaults of SPEC §5', () => {
     const config = loadConfig(valid);
-    expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'automation-engine', tls: undefined });
+    expect(config.temporal).toEqual({
+      address: 'localhost:7233',
+      namespace: 'default',
+      taskQueue: 'automation-engine',
+      profile: { address: 'localhost:7233', namespace: 'default' },
+      transport: 'plaintext',
+      codecKeys: [],
+    });
+    expect([config.metricsHost, config.healthHost]).toEqual(['127.0.0.1', '127.0.0.1']);
+    expect(config.allowInsecureHttp).toBe(false);
     expect(config.mode).toBe('dry-run');
     expect(config.timezone).toBe('US/Eastern');
     expect(config.metricsPort).toBe(9464);
@@ -79,8 +90,12 @@ describe('configuration', () => {
     ['a bad port', { METRICS_PORT: '70000' }, 'METRICS_PORT must be between 0 and 65535'],
     ['a bad recipient', { REPORT_RECIPIENTS: 'noc@example.com,not-an-address' }, 'REPORT_RECIPIENTS has an invalid address "not-an-address"'],
     ['a bad SMTP scheme', { SMTP_URL: 'http://mail' }, 'SMTP_URL must start with smtp:// or smtps://'],
-    ['half a TLS pair', { TEMPORAL_TLS_CERT: '/x.pem' }, 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together'],
-    ['T7 without token', { T7_BASE_URL: 'http://t7' }, 'T7_BASE_URL and T7_TOKEN must be set together (or neither, to triage without predictions)'],
+    [
+      'half a TLS pair',
+      { TEMPORAL_TLS_CERT: '/x.pem' },
+      'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together: a client certificate needs its key (also TEMPORAL_TLS_CLIENT_CERT_* with TEMPORAL_TLS_CLIENT_KEY_*, or client_cert_* with client_key_* in a profile)',
+    ],
+    ['T7 without token', { T7_BASE_URL: 'https://t7' }, 'T7_BASE_URL and T7_TOKEN must be set together (or neither, to triage without predictions)'],
     ['a bad cron', { LAST_CONTACT_CRON: '0 8 1' }, 'LAST_CONTACT_CRON must be a 5-field cron expression (minute hour day month weekday)'],
     ['a filter on an unknown host', { VELOCLOUD_FILTER: 'other.net=1' }, 'VELOCLOUD_FILTER names host "other.net", which is not among the configured orchestrators'],
   ])('rejects %s with a message naming it', (_case, change, message) => {
@@ -101,9 +116,18 @@ describe('configuration', () => {
   });
 
   it('redacts every secret when printed', () => {
-    const config = loadConfig({ ...valid, T7_BASE_URL: 'http://t7', T7_TOKEN: 't7-token-9' });
+    const config = loadConfig({
+      ...valid,
+      T7_BASE_URL: 'https://t7',
+      T7_TOKEN: 't7-token-9',
+      TEMPORAL_API_KEY: 'temporal-api-key-1',
+      TEMPORAL_GRPC_META_X_TENANT: 'tenant-secret',
+      TEMPORAL_CODEC_KEYS: CODEC_KEY,
+    });
     const printed = JSON.stringify(redactConfig(config));
-    expect(secretValues(config).sort()).toEqual(['bruin-s3cret', 'mail-pass', 'p2', 'pa+ss', 't7-token-9', 'xoxb-1'].sort());
+    expect(secretValues(config).sort()).toEqual(
+      ['bruin-s3cret', 'mail-pass', 'p2', 'pa+ss', 't7-token-9', 'xoxb-1', 'temporal-api-key-1', 'tenant-secret', CODEC_KEY.slice(3)].sort(),
+    );
     for (const secret of secretValues(config)) expect(printed).not.toContain(secret);
     expect(printed).toContain('mettel.velocloud.net');
   });

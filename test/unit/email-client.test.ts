@@ -190,14 +190,47 @@ describe('EmailClient against the SMTP sandbox', () => {
   });
 });
 
+describe('STARTTLS required', () => {
+  let sandbox: SmtpSandbox;
+  beforeAll(async () => {
+    // The sandbox offers no STARTTLS, like a server (or a machine in the middle) that drops it.
+    sandbox = await startSmtpSandbox({ user: USER, password: PASSWORD });
+  });
+  afterAll(() => sandbox?.stop());
+
+  it('refuses to send, password included, to a server without STARTTLS when TLS is required', async () => {
+    const client = new EmailClient({ smtpUrl: `${sandbox.smtpUrl}?requireTLS=yes`, from: 'engine@example.com' });
+    try {
+      const error = await failure(client.send(report()));
+      expect(error.kind).toBe('non-retryable');
+      expect(error.message).toMatch(/STARTTLS|TLS/);
+      expect(sandbox.messages()).toEqual([]);
+    } finally {
+      client.close();
+    }
+  });
+});
+
 describe('parseSmtpUrl', () => {
   it.each([
-    ['smtp://u:p%40ss@127.0.0.1:2525', { host: '127.0.0.1', port: 2525, secure: false, ignoreTLS: true, user: 'u', password: 'p@ss' }],
-    ['smtps://u:p@mail.example.com', { host: 'mail.example.com', port: 465, secure: true, ignoreTLS: false }],
-    ['smtp://mail.example.com', { host: 'mail.example.com', port: 587, secure: false, ignoreTLS: false, requireTLS: false }],
-    ['smtp://mail.example.com:25?requireTLS=true', { port: 25, ignoreTLS: false, requireTLS: true }],
+    // Loopback (the sandbox): plaintext unless asked otherwise.
+    ['smtp://u:p%40ss@127.0.0.1:2525', { host: '127.0.0.1', port: 2525, secure: false, ignoreTLS: true, requireTLS: false, tls: 'none', user: 'u', password: 'p@ss' }],
+    ['smtp://localhost:2525?requireTLS=yes', { ignoreTLS: false, requireTLS: true, tls: 'starttls' }],
+    ['smtps://u:p@mail.example.com', { host: 'mail.example.com', port: 465, secure: true, ignoreTLS: false, requireTLS: false, tls: 'implicit' }],
+    // Any other host: STARTTLS required by default...
+    ['smtp://mail.example.com', { host: 'mail.example.com', port: 587, secure: false, ignoreTLS: false, requireTLS: true, tls: 'starttls' }],
+    ['smtp://10.0.0.5:25', { requireTLS: true, tls: 'starttls' }],
+    ['smtp://mail.example.com:25?requireTLS=true', { port: 25, ignoreTLS: false, requireTLS: true, tls: 'starttls' }],
+    // ...unless the URL asks otherwise, in so many words.
+    ['smtp://mail.example.com?requireTLS=no', { ignoreTLS: false, requireTLS: false, tls: 'opportunistic' }],
+    ['smtp://mail.example.com?ignoreTLS=yes', { ignoreTLS: true, requireTLS: false, tls: 'none' }],
   ])('%s', (url, expected) => {
     expect(parseSmtpUrl(url)).toMatchObject(expected);
+  });
+
+  it('refuses contradictory or unreadable TLS parameters', () => {
+    expect(() => parseSmtpUrl('smtp://mail.example.com?requireTLS=yes&ignoreTLS=yes')).toThrow('cannot both require and ignore TLS');
+    expect(() => parseSmtpUrl('smtp://mail.example.com?requireTLS=maybe')).toThrow('requireTLS must be yes or no');
   });
 
   it('refuses other schemes without echoing the URL', () => {

@@ -12,8 +12,15 @@ import { createLogger } from '../../workers/logger';
 
 describe('redactor', () => {
   it('replaces every secret, short ones included', () => {
-    const scrub = redactor(['ab', 'p', 'longer-secret']);
+    const scrub = redactor(['ab', 'p', 'longer-secret', 'q7x9']);
     expect(scrub('user p at ab with longer-secret')).toBe('user *** at *** with ***');
+    expect(scrub('smtp://u:p@host "ab" Bearer ab')).toBe('smtp://u:***@host "***" Bearer ***');
+    // Four characters and more: wherever they are, inside a word too.
+    expect(scrub('xq7x9y')).toBe('x***y');
+  });
+
+  it('leaves the letters of a very short secret alone inside other words (the p of polling is not the password p)', () => {
+    expect(redactor(['p', 'ab'])('worker polling abc-tab')).toBe('worker polling abc-tab');
   });
 
   it('replaces the JSON-escaped, URL-encoded and form-encoded forms', () => {

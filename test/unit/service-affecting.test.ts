@@ -6,6 +6,7 @@ import {
   troubleNote,
   troubleSlackMessage,
   troubleWorkflowId,
+  troubleWorkflowIdBySerial,
   type LinkSample,
   type TroubleReport,
 } from '../../domain/service-affecting';
@@ -126,9 +127,13 @@ describe('service affecting note', () => {
     expect(engineNote([['A', 'b\r\nc']])).toBe('#*Automation Engine*#\nA: b c');
   });
 
-  it('gives one workflow id per serial, interface and trouble', () => {
-    expect(troubleWorkflowId('VC1', { interface: 'GE1', kind: 'Packet Loss' })).toBe('service-affecting-VC1-GE1-packet-loss');
-    expect(troubleWorkflowId('VC1', { interface: 'GE1', kind: 'Latency' })).not.toBe(troubleWorkflowId('VC1', { interface: 'GE2', kind: 'Latency' }));
+  it('gives one workflow id per edge, interface and trouble, naming the edge by its VCO ids (never its serial)', () => {
+    const edge = { host: 'vco.example.net', enterpriseId: 12, edgeId: 34 };
+    expect(troubleWorkflowId(edge, { interface: 'GE1', kind: 'Packet Loss' })).toBe('service-affecting-vco.example.net-12-34-GE1-packet-loss');
+    expect(troubleWorkflowId(edge, { interface: 'GE1', kind: 'Latency' })).not.toBe(troubleWorkflowId(edge, { interface: 'GE2', kind: 'Latency' }));
+    expect(troubleWorkflowId(edge, { interface: 'GE1', kind: 'Latency' })).not.toBe(troubleWorkflowId({ ...edge, edgeId: 35 }, { interface: 'GE1', kind: 'Latency' }));
+    // Runs started before the change keep the id they had.
+    expect(troubleWorkflowIdBySerial('VC1', { interface: 'GE1', kind: 'Packet Loss' })).toBe('service-affecting-VC1-GE1-packet-loss');
   });
 
   it('escapes outside values in the Slack post', () => {

@@ -1,0 +1,28 @@
+/**
+ * The payload keys of the test run. Every worker, client and worker process of the tests encrypts
+ * with TEST_CODEC_KEYS (key `test-1`); `test-2` is the key a rotation test adds. The run's codec
+ * server (global setup) knows both. Test keys only: they are public in this repository.
+ */
+import { parseCodecKeys, type CodecKey } from '../../config/codec-keys';
+
+export const TEST_KEY_1 = 'test-1:Y4adAecrlLGBmNqkDYFzulm5oWa8dBT0nPSp3TKQ19E=';
+export const TEST_KEY_2 = 'test-2:6LdUAe7w9bZ3erfTTNhP3gkb7vfaBZYoaaDeWaaOigs=';
+
+/** TEMPORAL_CODEC_KEYS of the tests. */
+export const TEST_CODEC_KEYS = TEST_KEY_1;
+/** Both keys, `test-2` encrypting: the rotated configuration. */
+export const ROTATED_CODEC_KEYS = `${TEST_KEY_1},${TEST_KEY_2}`;
+
+export function codecKeys(value: string): CodecKey[] {
+  const problems: string[] = [];
+  const keys = parseCodecKeys(value, problems);
+  if (problems.length) throw new Error(problems.join('\n'));
+  return keys;
+}
+
+/** The codec server of this test run (global setup), which knows both test keys. */
+export function testCodecUrl(): string {
+  const url = process.env.TEMPORAL_TEST_CODEC_URL;
+  if (!url) throw new Error('TEMPORAL_TEST_CODEC_URL is not set: run the tests through jest (global setup)');
+  return url;
+}
