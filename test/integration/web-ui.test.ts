@@ -1,15 +1,17 @@
 /**
  * What an operator sees in a browser: the Temporal Web UI lists the engine's schedule and its runs,
- * a run of one edge is found by its EdgeSerial, and the Slack and SMTP sandbox pages show the
- * message and the e-mail the engine sent.
+ * shows a run's encrypted result in clear through the codec server, finds a run of one edge by its
+ * EdgeSerial, and the Slack and SMTP sandbox pages show the message and the e-mail the engine sent.
  */
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { applySchedules, scheduleDefinitions } from '../../clients/temporal/schedules';
 import { startSandboxes, type SandboxSet } from '../../sandbox';
 import { launchBrowser, screenshotPath } from '../support/browser';
-import { makeFleetHealthy, pickEdges, setEdgeState } from '../support/fleet';
-import { startTestWorker, type TestWorker } from '../support/temporal';
+import { testCodecUrl } from '../support/codec';
+import { historyJson, readableTexts } from '../support/history-scan';
+import { makeFleetHealthy, pickEdges, setEdgeState, truthEdges } from '../support/fleet';
+import { startTestWorker, testClient, type TestWorker } from '../support/temporal';
 
 function uiUrl(): string {
   const url = process.env.TEMPORAL_TEST_UI_URL;
@@ -57,6 +59,34 @@ describe('seen in a browser', () => {
     await page.getByText(runId!).first().waitFor({ timeout: 30_000 });
     await page.getByText('edgeMonitoringCycleWorkflow').first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: screenshotPath('web-ui-cycle-run') });
+  });
+
+  it("shows a run's encrypted result in clear, decoded by the browser through the codec server", async () => {
+    const workflowId = `ui-decoded-cycle-${randomUUID()}`;
+    const handle = await worker.client.workflow.start('edgeMonitoringCycleWorkflow', { taskQueue: worker.taskQueue, workflowId, args: [{}] });
+    const summary = (await handle.result()) as { processed: number };
+    // A customer's name, which the result counts edges under.
+    const enterprise = truthEdges(sandboxes)[0]!.enterpriseName.split('|')[0]!;
+    expect(JSON.stringify(summary)).toContain(enterprise);
+    // As stored, the result is ciphertext: the name is nowhere in the history read without the codec.
+    const raw = await testClient('');
+    try {
+      expect(readableTexts(await historyJson(raw, workflowId)).some((t) => t.includes(enterprise))).toBe(false);
+    } finally {
+      await raw.connection.close();
+    }
+
+    const decodes: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().startsWith(`${testCodecUrl()}/decode`)) decodes.push(response.status());
+    });
+    await page.goto(`${uiUrl()}/namespaces/default/workflows/${workflowId}/${handle.firstExecutionRunId}/history`);
+    await page.getByText(`"processed": ${summary.processed}`).first().waitFor({ timeout: 30_000 });
+    await page.getByText(enterprise).first().waitFor({ timeout: 30_000 });
+    expect(decodes.length).toBeGreaterThan(0);
+    expect(decodes.every((status) => status === 200)).toBe(true);
+    expect(await page.getByText('binary/encrypted').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('web-ui-decoded-result'), fullPage: true });
   });
 
   it('finds the quarantine of one edge by EdgeSerial', async () => {
