@@ -13,8 +13,11 @@ import { serialKey } from '../clients/bruin';
 import { OPEN_TICKET_STATUSES, type Ticket, type TicketDetails } from '../clients/bruin/types';
 import { clientIdOf, type EdgeIdentity, type EdgeSummary } from '../domain/edges';
 import { isEngineNote, sameNote } from '../domain/engine-notes';
+import { ExternalCallError } from '../clients/errors';
 import {
   autoResolveRefusal,
+  haDocumentation,
+  haPartner,
   incidentFields,
   interfacesDown,
   notesOutage,
@@ -24,6 +27,7 @@ import {
   resolveNote,
   RESOLVE_NOTE_TITLE,
   type IncidentNoteKey,
+  type HaPartner,
   type OutageKind as Kind,
   type RepairBranch,
   type ResolveRefusal,
@@ -45,7 +49,9 @@ export type OutageRoute =
   | { route: 'dry-run' }
   | { route: 'signalled'; workflowId: string }
   | { route: 'ticketed'; ticketIds: number[] }
-  | { route: 'started'; workflowId: string; kind: Kind };
+  | { route: 'started'; workflowId: string; kind: Kind }
+  /** Hard Down (HA) of the edge whose partner documents the pair: the partner's incident is this outage's. */
+  | { route: 'ha-partner'; workflowId: string; partnerSerial: string };
 
 export interface IncidentTicket {
   ticketId: number;
@@ -74,6 +80,29 @@ export function createIncidentActivities(deps: ActivityDeps) {
     return undefined;
   };
 
+  /**
+   * The edge's HA pair (SPEC §3 VCO HA): its haState from network/getNetworkEnterprises, and the
+   * partner's serial and edge id. A VCO that refuses the call (no HA support) means no pair.
+   */
+  const haPairOf = async (edge: EdgeIdentity): Promise<{ partner: HaPartner; partnerSerial?: string; partnerEdgeId?: number }> => {
+    const client = velocloud.forHost(edge.host);
+    try {
+      const edges = await client.getNetworkEdges([edge.enterpriseId]);
+      const partner = haPartner(edges.find((e) => e.id === edge.edgeId)?.haState);
+      if (partner === 'none') return { partner };
+      const { rows } = await client.getEnterpriseEdgeLinkStatus({ enterpriseId: edge.enterpriseId });
+      const partnerSerial = rows.find((r) => r.edgeId === edge.edgeId && r.edgeHASerialNumber)?.edgeHASerialNumber;
+      const partnerEdgeId = partnerSerial ? edges.find((e) => serialKey(e.serialNumber) === serialKey(partnerSerial))?.id : undefined;
+      return { partner, partnerSerial, partnerEdgeId };
+    } catch (error) {
+      if (error instanceof ExternalCallError && error.kind === 'non-retryable') {
+        logger.warn({ host: edge.host, enterpriseId: edge.enterpriseId, error: error.message }, 'HA state not available: edge taken as not in a pair');
+        return { partner: 'none' };
+      }
+      throw error;
+    }
+  };
+
   return {
     /**
      * Production: signal the edge's running incident, or start one when Bruin has no open VOO
@@ -93,14 +122,23 @@ export function createIncidentActivities(deps: ActivityDeps) {
       const clientId = clientIdOf(edge.enterpriseName);
       const serial = status.serial || edge.serial;
       if (clientId === undefined) return { route: 'ticketed', ticketIds: [] };
-      const open = await bruin.findOpenTicketsForSerial({ clientId, topic: OUTAGE_TOPIC, serial });
+      const ha = await haPairOf(edge);
+      const kind = outageKind(status, ha.partner) ?? 'Hard Down';
+      // An HA pair is documented on its primary only (domain/incidents.ts).
+      const where = haDocumentation(serial, ha.partnerSerial, kind);
+      if (where.on === 'partner-incident' && ha.partnerEdgeId !== undefined) {
+        return { route: 'ha-partner', workflowId: incidentWorkflowId({ ...edge, edgeId: ha.partnerEdgeId }), partnerSerial: where.serial };
+      }
+      const ticketSerial = where.on === 'partner' ? where.serial : serial;
+      const open = await bruin.findOpenTicketsForSerial({ clientId, topic: OUTAGE_TOPIC, serial: ticketSerial });
       if (open.length) return { route: 'ticketed', ticketIds: open.map((t) => t.ticketId) };
-      const kind = outageKind(status) ?? 'Hard Down';
       const input: IncidentInput = {
         edge: { ...edge, serial, name: status.name || edge.name },
         clientId,
         outageStart: request.detectedAt,
         kind,
+        ...(ticketSerial !== serial ? { ticketSerial } : {}),
+        ...(ha.partnerSerial ? { haPartnerSerial: ha.partnerSerial } : {}),
         interfaces: interfacesDown(status),
         reasons: request.reasons,
         recheckMs: config.incidents.recheckInterval,
@@ -122,7 +160,7 @@ export function createIncidentActivities(deps: ActivityDeps) {
         ],
         staticSummary: `${kind} of ${input.edge.name} (${serial})`,
       });
-      logger.info({ workflowId, runId: started.signaledRunId, serial, kind }, 'outage incident started');
+      logger.info({ workflowId, runId: started.signaledRunId, serial, ticketSerial, kind }, 'outage incident started');
       metrics.incidentsOpened.inc({ kind });
       return { route: 'started', workflowId, kind };
     },
@@ -166,9 +204,17 @@ export function createIncidentActivities(deps: ActivityDeps) {
     },
 
     /** The note this outage gets: a triage note (VCO state, last up/down times) or a short outage / re-open note. */
-    async incidentNoteText(request: { edge: EdgeIdentity; kind: Kind; interfaces: string[]; key: IncidentNoteKey; note: 'triage' | 'outage' | 'reopen' }): Promise<string> {
-      const { edge, key, kind, interfaces } = request;
-      if (request.note !== 'triage') return outageNote(key, kind, interfaces, request.note === 'reopen');
+    async incidentNoteText(request: {
+      edge: EdgeIdentity;
+      kind: Kind;
+      interfaces: string[];
+      key: IncidentNoteKey;
+      note: 'triage' | 'outage' | 'reopen';
+      /** The other edge of the HA pair: the partner, or the edge itself when the note goes on the partner's serial. */
+      haPartner?: string;
+    }): Promise<string> {
+      const { edge, key, kind, interfaces, haPartner: partner } = request;
+      if (request.note !== 'triage') return outageNote(key, kind, interfaces, request.note === 'reopen', partner);
       const client = velocloud.forHost(edge.host);
       const now = new Date();
       const [status, links, events] = await Promise.all([
@@ -192,7 +238,7 @@ export function createIncidentActivities(deps: ActivityDeps) {
         },
         events.filter(isTriageEvent).map(({ event, message, eventTime }) => ({ event, message, eventTime })),
         { unavailable: 'not asked for a new outage' },
-        { portalUrl: portalUrl(edge.host), timezone: config.timezone, now: now.toISOString(), extra: incidentFields(key, kind, interfaces) },
+        { portalUrl: portalUrl(edge.host), timezone: config.timezone, now: now.toISOString(), extra: incidentFields(key, kind, interfaces, partner) },
       );
     },
 

@@ -92,17 +92,31 @@ export interface IncidentNoteKey {
   outageStart: string;
 }
 
-export function incidentFields(key: IncidentNoteKey, kind: OutageKind, interfaces: readonly string[]): NoteField[] {
+/** `haPartner`: the other edge of an HA pair (the one that is down, when the pair is documented on the partner that is up). */
+export function incidentFields(key: IncidentNoteKey, kind: OutageKind, interfaces: readonly string[], haPartner?: string): NoteField[] {
   return [
     ['Serial', key.serial],
     ['Outage Kind', kind],
+    ...(haPartner ? ([['HA Partner', haPartner]] as NoteField[]) : []),
     ['Interfaces Down', interfaces.length ? interfaces.join(', ') : 'none'],
     ['Outage Start', key.outageStart],
   ];
 }
 
-export function outageNote(key: IncidentNoteKey, kind: OutageKind, interfaces: readonly string[], reopen = false): string {
-  return engineNote(incidentFields(key, kind, interfaces), reopen ? REOPEN_NOTE_TITLE : OUTAGE_NOTE_TITLE);
+export function outageNote(key: IncidentNoteKey, kind: OutageKind, interfaces: readonly string[], reopen = false, haPartner?: string): string {
+  return engineNote(incidentFields(key, kind, interfaces, haPartner), reopen ? REOPEN_NOTE_TITLE : OUTAGE_NOTE_TITLE);
+}
+
+/**
+ * Where an HA pair's outage is documented (domain rule documentsHaPair): on this edge's serial, on
+ * its partner's (the partner carries the site: Soft Down, or sorts first), or not at all by this
+ * edge because the partner, down as well, documents the pair itself (Hard Down (HA)).
+ */
+export type HaDocumentation = { on: 'self' } | { on: 'partner'; serial: string } | { on: 'partner-incident'; serial: string };
+
+export function haDocumentation(serial: string, partnerSerial: string | undefined, kind: OutageKind): HaDocumentation {
+  if (!partnerSerial || documentsHaPair(serial, partnerSerial, kind)) return { on: 'self' };
+  return kind === 'Hard Down (HA)' ? { on: 'partner-incident', serial: partnerSerial } : { on: 'partner', serial: partnerSerial };
 }
 
 export function resolveNote(key: IncidentNoteKey, recoveredAt: string, reason: string): string {

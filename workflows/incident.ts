@@ -23,6 +23,10 @@ export interface IncidentInput {
   /** When the outage was first detected (ISO): the incident's key on the ticket's notes. */
   outageStart: string;
   kind: OutageKind;
+  /** HA pair documented on the partner's serial (Soft Down (HA), ...): the ticket's serial. Absent: the edge's own. */
+  ticketSerial?: string;
+  /** The other edge of the edge's HA pair. */
+  haPartnerSerial?: string;
   interfaces: string[];
   reasons: string[];
   recheckMs: number;
@@ -59,7 +63,10 @@ const { incidentNoteText } = proxyActivities<Activities>({
 
 export async function outageIncidentWorkflow(input: IncidentInput): Promise<IncidentResult> {
   const { edge, kind } = input;
-  const key: IncidentNoteKey = { serial: edge.serial, outageStart: input.outageStart };
+  // The serial the outage is documented on: the edge's own, or its HA partner's (README, Outage incidents).
+  const serial = input.ticketSerial ?? edge.serial;
+  const haPartner = input.ticketSerial ? edge.serial : input.haPartnerSerial;
+  const key: IncidentNoteKey = { serial, outageStart: input.outageStart };
   const bruin = proxyActivities<Activities>(bruinWriteOptions(input.bruinWriteSettleMs));
   // The start's own signal counts the first detection.
   let detections = input.carried?.detections ?? 0;
@@ -70,11 +77,11 @@ export async function outageIncidentWorkflow(input: IncidentInput): Promise<Inci
 
   let ticket = input.carried?.ticket;
   if (!ticket) {
-    ticket = await bruin.openIncidentTicket({ clientId: input.clientId, serial: edge.serial, edgeName: edge.name, kind, interfaces: input.interfaces });
+    ticket = await bruin.openIncidentTicket({ clientId: input.clientId, serial, edgeName: edge.name, kind, interfaces: input.interfaces });
     const { ticketId } = ticket;
-    if (ticket.branch === 'resolved') await bruin.reopenIncidentDetail({ ticketId, serial: edge.serial });
+    if (ticket.branch === 'resolved') await bruin.reopenIncidentDetail({ ticketId, serial });
     const note = ticket.branch === 'joined' ? (ticket.engineNoted ? 'outage' : 'triage') : noteForBranch(ticket.branch);
-    const text = await incidentNoteText({ edge, kind, interfaces: input.interfaces, key, note });
+    const text = await incidentNoteText({ edge, kind, interfaces: input.interfaces, key, note, ...(haPartner ? { haPartner } : {}) });
     await bruin.appendIncidentNote({ ticketId, note: text, key });
     await bruin.setIncidentSeverity({ ticketId, severity: severityFor(kind), reason: `${kind} of ${edge.name} (${edge.serial})` });
   }

@@ -18,6 +18,7 @@ import {
   errorEnvelopeSchema,
   linkMetricsSchema,
   linkServiceGroupsSchema,
+  networkEnterprisesSchema,
 } from './schemas';
 import type {
   EnterpriseEventsQuery,
@@ -33,6 +34,7 @@ import type {
   VelocloudEvent,
   VelocloudLinkMetrics,
   VelocloudLinkServiceGroups,
+  VelocloudNetworkEdge,
 } from './types';
 
 export const SESSION_COOKIE = 'velocloud.session';
@@ -127,6 +129,11 @@ export class VelocloudClient {
       },
       enterpriseEventsSchema,
     );
+  }
+
+  /** The HA state of every edge of these enterprises (`network/getNetworkEnterprises`, SPEC §3 VCO HA). */
+  getNetworkEdges(enterpriseIds: number[]): Promise<VelocloudNetworkEdge[]> {
+    return this.call('network/getNetworkEnterprises', { enterprises: enterpriseIds, with: ['edges'] }, networkEnterprisesSchema);
   }
 
   /** Every link of every edge on the host in one call (edges without links get one row, link null); bad rows reported. */

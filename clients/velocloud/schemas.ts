@@ -15,6 +15,7 @@ import type {
   VelocloudEvent,
   VelocloudLinkMetrics,
   VelocloudLinkServiceGroups,
+  VelocloudNetworkEdge,
 } from './types';
 
 /** How the VCO writes "never" in date fields. */
@@ -126,6 +127,18 @@ export const enterpriseEventsSchema: z.ZodType<VelocloudEvent[]> = z
   })
   .transform((page) => page.data);
 
+/** network/getNetworkEnterprises with edges: the HA state of each edge (missing or null: no HA pair). */
+export const networkEnterprisesSchema: z.ZodType<VelocloudNetworkEdge[]> = z
+  .array(
+    z.object({
+      edges: z
+        .array(z.object({ id, serialNumber: text, haState: text }))
+        .nullish()
+        .transform((v) => v ?? []),
+    }),
+  )
+  .transform((enterprises) => enterprises.flatMap((e) => e.edges));
+
 /** The edge and enterprise fields both batch calls carry on every row. */
 const edgeOfRowFields = {
   enterpriseId: id,
@@ -142,6 +155,7 @@ export const edgeLinkStatusRowSchema: z.ZodType<VelocloudEdgeLinkStatus> = z
     ...edgeOfRowFields,
     edgeModelNumber: text,
     edgeLastContact: vcoDate,
+    edgeHASerialNumber: text,
     linkId: id.nullish(),
     interface: z.string().nullish(),
     displayName: text,

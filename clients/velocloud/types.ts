@@ -92,6 +92,8 @@ export interface VelocloudEdgeOfRow {
 export interface VelocloudEdgeLinkStatus extends VelocloudEdgeOfRow {
   edgeModelNumber: string;
   edgeLastContact: string | null;
+  /** The HA partner's serial; '' when the edge is in no HA pair. */
+  edgeHASerialNumber: string;
   /** null when the edge has no links (e.g. never activated). */
   link: { linkId: number; interface: string; displayName: string; state: string } | null;
 }
@@ -101,6 +103,13 @@ export interface VelocloudEdgeLinkStatus extends VelocloudEdgeOfRow {
  * The VCO gives no backup state here (SPEC §3): join with the per-edge metrics when it matters.
  */
 export interface VelocloudAggregateLinkMetrics extends Omit<VelocloudLinkMetrics, 'backupState'>, VelocloudEdgeOfRow {}
+
+/** An edge of `network/getNetworkEnterprises` with `with: ["edges"]`: its HA state (READY, FAILED, else none). */
+export interface VelocloudNetworkEdge {
+  id: number;
+  serialNumber: string;
+  haState: string;
+}
 
 /** A row of a list answer that broke the contract: left out of the result and reported instead. */
 export interface RowProblem {

@@ -68,6 +68,8 @@ export interface FleetEdge {
   links: FleetLink[];
   /** Oldest first. */
   events: FleetEvent[];
+  /** In an HA pair (sandbox/velocloud/network.ts): the VCO's haState and the partner's serial. */
+  ha?: { state: string; partnerSerial: string };
 }
 
 export interface FleetEnterprise {

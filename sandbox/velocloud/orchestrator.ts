@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SandboxServer, type Faults } from '../server';
 import { registerVelocloudAdminRoutes } from './admin';
+import { registerNetworkRoutes } from './network';
 import type { FleetHost } from './fleet-model';
 import {
   FleetState,
@@ -221,6 +222,7 @@ export class VelocloudSandbox extends SandboxServer {
 
   protected override routes(app: FastifyInstance): void {
     registerVelocloudAdminRoutes(app, this);
+    registerNetworkRoutes(app, this.fleet, (call, schema, answer) => this.api(app, call, schema, answer));
     app.post(`${API_BASE}/login/operatorLogin`, async (request, reply) => {
       const body = params.login.safeParse(request.body);
       if (!body.success || body.data.username !== this.username || body.data.password !== this.password) {

@@ -40,8 +40,8 @@ export function edgeJson(edge: FleetEdge, malformed?: MalformedKind): Json {
     activationState: edge.activationState,
     activationTime: edge.activationTime,
     softwareVersion: edge.softwareVersion,
-    haState: 'UNCONFIGURED',
-    haSerialNumber: null,
+    haState: edge.ha?.state ?? 'UNCONFIGURED',
+    haSerialNumber: edge.ha?.partnerSerial || null,
     isLive: edge.edgeState === 'CONNECTED' ? 1 : 0,
   };
   if (malformed === 'null-edgeState') row.edgeState = null;
@@ -112,7 +112,7 @@ export function appLinkMetricsJson(edge: FleetEdge, link: FleetLink, malformed?:
   };
 }
 
-/** The edge and enterprise half of a batch row; the HA partner's serial is null (no HA pairs yet). */
+/** The edge and enterprise half of a batch row; the HA partner's serial is null outside an HA pair. */
 function edgeOfRow(enterprise: FleetEnterprise, edge: FleetEdge, malformed?: MalformedKind): Json {
   const fields: Json = {
     enterpriseId: enterprise.id,
@@ -121,7 +121,7 @@ function edgeOfRow(enterprise: FleetEnterprise, edge: FleetEdge, malformed?: Mal
     edgeName: edge.name,
     edgeState: edge.edgeState,
     edgeSerialNumber: edge.serialNumber,
-    edgeHASerialNumber: null,
+    edgeHASerialNumber: edge.ha?.partnerSerial || null,
     edgeModelNumber: edge.modelNumber,
     edgeLastContact: edge.lastContact,
   };

@@ -170,6 +170,7 @@ describe('VelocloudClient calls', () => {
         edgeSerialNumber: linked.serialNumber,
         edgeModelNumber: linked.modelNumber,
         edgeLastContact: linked.lastContact,
+        edgeHASerialNumber: '',
         link: { linkId: l.linkId, interface: l.interface, displayName: l.displayName, state: l.state },
       })),
     );
