@@ -15,9 +15,11 @@ import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { request } from 'undici';
 import { parse, stringify } from 'yaml';
+import { engineDataConverter } from '../../clients/temporal/codec/data-converter';
 import { ensureSearchAttributes } from '../../clients/temporal/connection';
 import { freePort } from '../../clients/temporal/free-port';
 import { startSandboxes, type SandboxSet } from '../../sandbox';
+import { codecKeys, TEST_CODEC_KEYS } from '../support/codec';
 import { ROOT, workflowBundlePath } from '../support/paths';
 import { recordHistory, testAddress } from '../support/temporal';
 
@@ -311,7 +313,7 @@ describe('dashboards against a real Prometheus', () => {
     // A namespace of its own: P2's report workflow has a fixed id, which other tests' workers must not pick up.
     const connection = await Connection.connect({ address: testAddress() });
     await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
-    client = new Client({ connection, namespace });
+    client = new Client({ connection, namespace, dataConverter: engineDataConverter(codecKeys(TEST_CODEC_KEYS)) });
     await waitFor('the new namespace', async () => {
       await ensureSearchAttributes(client);
       return true;
@@ -325,6 +327,7 @@ describe('dashboards against a real Prometheus', () => {
         TEMPORAL_ADDRESS: testAddress(),
         TEMPORAL_NAMESPACE: namespace,
         TEMPORAL_TASK_QUEUE: taskQueue,
+        TEMPORAL_CODEC_KEYS: TEST_CODEC_KEYS,
         OUTAGE_QUARANTINE: '1s',
         METRICS_PORT: String(metricsPort),
         HEALTH_PORT: String(metricsPort),

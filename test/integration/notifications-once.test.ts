@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { EdgeReportResult } from '../../activities/reports';
 import type { NotificationProgress } from '../../activities/notify';
 import { troubleWorkflowId } from '../../domain/service-affecting';
@@ -16,6 +15,7 @@ import { startSandboxes, type SandboxSet } from '../../sandbox';
 import type { ServiceAffectingResult } from '../../workflows/service-affecting';
 import { makeFleetHealthy, pickEdges, setEdgeState } from '../support/fleet';
 import { startMonitoredFleet, type MonitoredFleet } from '../support/monitored-fleet';
+import { testPayloadValue } from '../support/codec';
 import { startStalledWorker, type StalledWorker } from '../support/stalled-worker';
 import { startTestWorker, testAddress, testClient, type TestWorker } from '../support/temporal';
 
@@ -28,7 +28,8 @@ async function recordedProgress(client: Client, taskQueue: string, activityType:
       const { raw } = await client.workflow.getHandle(run.workflowId, run.runId).describe();
       for (const pending of raw.pendingActivities ?? []) {
         const payload = pending.activityType?.name === activityType ? pending.heartbeatDetails?.payloads?.[0] : undefined;
-        const progress = payload ? defaultPayloadConverter.fromPayload<NotificationProgress>(payload) : undefined;
+        // As the server holds them, heartbeat details are encrypted.
+        const progress = payload ? await testPayloadValue<NotificationProgress>(payload) : undefined;
         if (progress && has(progress)) return progress;
       }
     }

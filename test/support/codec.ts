@@ -3,6 +3,8 @@
  * with TEST_CODEC_KEYS (key `test-1`); `test-2` is the key a rotation test adds. The run's codec
  * server (global setup) knows both. Test keys only: they are public in this repository.
  */
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { EncryptionCodec } from '../../clients/temporal/codec/encryption-codec';
 import { parseCodecKeys, type CodecKey } from '../../config/codec-keys';
 
 export const TEST_KEY_1 = 'test-1:Y4adAecrlLGBmNqkDYFzulm5oWa8dBT0nPSp3TKQ19E=';
@@ -18,6 +20,12 @@ export function codecKeys(value: string): CodecKey[] {
   const keys = parseCodecKeys(value, problems);
   if (problems.length) throw new Error(problems.join('\n'));
   return keys;
+}
+
+/** The value of a payload read from the server as stored (describe()'s raw heartbeat details, …), decrypted with the test keys. */
+export async function testPayloadValue<T>(payload: Payload): Promise<T> {
+  const [decoded] = await new EncryptionCodec(codecKeys(ROTATED_CODEC_KEYS)).decode([payload]);
+  return defaultPayloadConverter.fromPayload<T>(decoded!);
 }
 
 /** The codec server of this test run (global setup), which knows both test keys. */
