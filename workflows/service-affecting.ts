@@ -4,10 +4,10 @@
  *   schedule ──▶ serviceAffectingMonitorWorkflow ──▶ scanDeviceLinks (one activity per monitored device)
  *                 └─ per trouble, one after another per device ──▶ service-affecting-<host>-<ent>-<edge>-<if>-<trouble>
  *   trouble workflow: find the VAS ticket naming it ▶ create (look first) ▶ append note (look first) ▶ Slack
- *   device without troubles, quiet for SERVICE_AFFECTING_RESOLVE_AFTER (production): its open VAS
- *                     tickets are auto-resolved under the outage incidents' rules (look first)
  *                     dry run: e-mail the would-be ticket and note instead, then hold the trouble's
  *                     id for a day so later scans do not e-mail the same trouble every interval
+ *   device without troubles, quiet for SERVICE_AFFECTING_RESOLVE_AFTER (production): its open VAS
+ *                     tickets are auto-resolved under the outage incidents' rules (look first)
  *
  * The troubles of one device run one after another, so two of them never both take a fresh ticket
  * for their own; the workflow id per trouble keeps two scans from working the same trouble at once.
