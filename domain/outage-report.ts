@@ -57,8 +57,12 @@ export function outageReportEmail(
   const rows = outageRows(entries, options.portalUrls, options.timezone);
   const when = formatInZone(options.now, options.timezone);
   const prefix = options.dryRun ? '[DRY RUN] ' : '';
-  const title = `${prefix}Service outage report: ${rows.length} edge${rows.length === 1 ? '' : 's'} in outage without a ticket`;
-  const intro = `These edges stayed in outage through their quarantine and have no open VOO ticket (report of ${when}).`;
+  // In production each of them now has an outage incident opening or joining its VOO ticket.
+  const what = options.dryRun ? 'in outage without a ticket' : 'in outage, each now an outage incident';
+  const title = `${prefix}Service outage report: ${rows.length} edge${rows.length === 1 ? '' : 's'} ${what}`;
+  const intro = options.dryRun
+    ? `These edges stayed in outage through their quarantine and have no open VOO ticket (report of ${when}).`
+    : `These edges stayed in outage through their quarantine without an open VOO ticket; for each, an outage incident opens or joins one (report of ${when}).`;
   return {
     subject: title,
     html: `<h2>${escapeHtml(title)}</h2>\n<p>${escapeHtml(intro)}</p>\n${htmlTable(COLUMNS, rows)}`,

@@ -124,27 +124,32 @@ export async function outageQuarantineWorkflow(input: QuarantineInput): Promise<
   });
   if (!isOutage(status)) return result('recovered');
   if (isTestEnterprise(edge.enterpriseName)) return result('test-enterprise');
+  const { workflowId, runId } = workflowInfo();
+  const report = () =>
+    addToOutageReport({
+      id: `${workflowId}/${runId}`,
+      host: edge.host,
+      enterpriseId: edge.enterpriseId,
+      edgeId: edge.edgeId,
+      enterpriseName: edge.enterpriseName,
+      edgeName: status.name || edge.name,
+      serial: status.serial || edge.serial,
+      detectedAt: input.detectedAt,
+      reasons: input.reasons,
+    });
   if (patched('outage-incident')) {
     // Production: the edge's incident workflow owns the outage (a running one is told of it again).
     const routed = await routeOutage({ edge, detectedAt: input.detectedAt, reasons: input.reasons, status });
     if (routed.route === 'ticketed') return result('ticketed', routed.ticketIds);
-    if (routed.route !== 'dry-run') return { ...result('incident'), incidentId: routed.workflowId };
+    if (routed.route !== 'dry-run') {
+      // A new incident's outage is still P2's news: the report lists it, as it lists dry-run outages.
+      if (routed.route === 'started' && patched('incident-in-report')) await report();
+      return { ...result('incident'), incidentId: routed.workflowId };
+    }
   }
   const ticketIds = await findOpenOutageTickets({ enterpriseName: edge.enterpriseName, serial: status.serial || edge.serial });
   if (ticketIds.length) return result('ticketed', ticketIds);
-
-  const { workflowId, runId } = workflowInfo();
-  await addToOutageReport({
-    id: `${workflowId}/${runId}`,
-    host: edge.host,
-    enterpriseId: edge.enterpriseId,
-    edgeId: edge.edgeId,
-    enterpriseName: edge.enterpriseName,
-    edgeName: status.name || edge.name,
-    serial: status.serial || edge.serial,
-    detectedAt: input.detectedAt,
-    reasons: input.reasons,
-  });
+  await report();
   return result('reported');
 }
 

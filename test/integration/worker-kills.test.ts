@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { incidentWorkflowId } from '../../activities/incidents';
-import { quarantineWorkflowId } from '../../activities/outages';
+import { outageReportWorkflowId, quarantineWorkflowId } from '../../activities/outages';
 import { isEngineNote } from '../../domain/engine-notes';
 import type { TruthEdge } from '../../sandbox/velocloud';
 import type { OutageDetectorResult } from '../../workflows/outage-monitor';
@@ -188,7 +188,11 @@ function edgesInOutage(): TruthEdge[] {
  * each such edge's incident has documented its VOO ticket, then stops the incidents (they would
  * re-check for recovery for as long as the edges stay down). Returns the serials ticketed so.
  */
-async function finish(s: Scenario, detector: WorkflowHandle, others: WorkflowHandle[]): Promise<{ detection: OutageDetectorResult; ticketedSerials: string[] }> {
+async function finish(
+  s: Scenario,
+  detector: WorkflowHandle,
+  others: WorkflowHandle[],
+): Promise<{ detection: OutageDetectorResult; ticketedSerials: string[]; reportLines: string[] }> {
   const detection = (await detector.result()) as OutageDetectorResult;
   await Promise.all(others.map((run) => run.result()));
   for (const edge of s.down) {
@@ -203,11 +207,20 @@ async function finish(s: Scenario, detector: WorkflowHandle, others: WorkflowHan
       .terminate('test over')
       .catch(() => undefined);
   }
-  return { detection, ticketedSerials: ticketed() };
+  // Each new incident's outage is also a line of P2's e-mailed report.
+  await client.workflow.execute('outageReporterWorkflow', { taskQueue: s.taskQueue, workflowId: `reporter-${randomUUID()}` });
+  const [mail] = await fleet.smtp.waitForMessages(1, 60_000);
+  const csv = mail!.attachments.find((a) => a.filename.endsWith('.csv'))!.content;
+  const reportLines = csv.split('\n').slice(1).filter((line) => line.trim());
+  await client.workflow.getHandle(outageReportWorkflowId(s.taskQueue)).terminate('test over');
+  return { detection, ticketedSerials: ticketed(), reportLines };
 }
 
+/** The serials of the report's lines, in order. */
+const reportSerials = (lines: string[]) => lines.map((line) => line.split(',')[1]).sort();
+
 describe('the worker SIGKILLed while P2, P3 and P4 run', () => {
-  it(`at ${KILLS} random moments → 0 duplicates, 0 lost edges, every edge in outage ticketed once`, async () => {
+  it(`at ${KILLS} random moments → 0 duplicates, 0 lost edges, every edge in outage ticketed once, the P2 report exact`, async () => {
     const s = scenario();
     makeTroubles(s, s.monitored.slice(0, 4), 'Latency');
     const random = seeded(20261129);
@@ -220,11 +233,11 @@ describe('the worker SIGKILLed while P2, P3 and P4 run', () => {
         await kill(worker);
         worker = await startWorker(s.env);
       }
-      const { detection, ticketedSerials } = await finish(s, detector, others);
+      const { detection, ticketedSerials, reportLines } = await finish(s, detector, others);
       const found = repeats(s);
       process.stdout.write(
         `${KILLS} random SIGKILLs: repeats ${JSON.stringify(found)}, edges ${detection.processed}/${detection.listed} processed, ` +
-          `${ticketedSerials.length} incident tickets for ${serialsInOutage().length} edges in outage\n`,
+          `${ticketedSerials.length} incident tickets and ${reportLines.length} report lines for ${serialsInOutage().length} edges in outage\n`,
       );
       expect(found).toEqual({ tickets: 0, notes: 0, slack: 0 });
       expectEachOnce(s);
@@ -232,6 +245,7 @@ describe('the worker SIGKILLed while P2, P3 and P4 run', () => {
       const expected = serialsInOutage();
       expect(expected).toEqual(expect.arrayContaining(s.down.map((e) => e.serialNumber)));
       expect(ticketedSerials).toEqual(expected);
+      expect(reportSerials(reportLines)).toEqual(expected);
       await kill(worker);
     } finally {
       restore(s);
@@ -277,13 +291,14 @@ describe('the worker SIGKILLed while P2, P3 and P4 run', () => {
         }
         await scan.result();
       }
-      const { ticketedSerials } = await finish(s, detector, others);
+      const { ticketedSerials, reportLines } = await finish(s, detector, others);
       const found = repeats(s);
       process.stdout.write(`${kills} SIGKILLs between a write and its answer: repeats ${JSON.stringify(found)}\n`);
       expect(kills).toBe(KILLS);
       expect(found).toEqual({ tickets: 0, notes: 0, slack: 0 });
       expectEachOnce(s);
       expect(ticketedSerials).toEqual(serialsInOutage());
+      expect(reportSerials(reportLines)).toEqual(serialsInOutage());
       await kill(worker);
     } finally {
       restore(s);
