@@ -2,6 +2,7 @@
  * The sandbox's ticket book: Bruin's tickets, details and notes, with the status rules the engine
  * relies on (one detail per service, a ticket resolves when all its details do).
  */
+import { randomInt } from 'node:crypto';
 
 export interface SandboxDetail {
   detailId: number;
@@ -76,10 +77,12 @@ export class TicketBookError extends Error {
 
 export class TicketBook {
   private readonly tickets = new Map<number, SandboxTicket>();
-  // Distinct ranges make a detail id passed as a ticket id (or the reverse) fail loudly.
-  private nextTicketId = 5_100_000;
-  private nextDetailId = 9_100_000;
-  private nextNoteId = 71_000_000;
+  // Distinct ranges make a detail id passed as a ticket id (or the reverse) fail loudly. Each book
+  // starts at its own place in its range, as ticket ids of a shared Bruin are never reused: two
+  // sandboxes (two test files on one Temporal server) then never hand out the same ticket id.
+  private nextTicketId = 5_100_000 + randomInt(0, 800_000);
+  private nextDetailId = 9_100_000 + randomInt(0, 800_000);
+  private nextNoteId = 71_000_000 + randomInt(0, 8_000_000);
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 

@@ -66,6 +66,13 @@ describe(`${DEVICES} monitored devices`, () => {
   it(`P4 finds and triages the ${TICKETS} open VOO tickets among them`, async () => {
     const { result, seconds } = await timed<OutageTriageResult>('outageTriageWorkflow');
     process.stdout.write(`P4 over ${DEVICES} monitored devices and ${TICKETS} tickets: ${seconds.toFixed(1)} s (interval 600 s)\n`);
+    if (result.failed) {
+      for await (const run of worker.client.workflow.list({ query: `TaskQueue = '${worker.taskQueue}' AND ExecutionStatus = 'Failed'` })) {
+        const failure: unknown = await worker.client.workflow.getHandle(run.workflowId, run.runId).result().catch((error: unknown) => error);
+        const cause = failure instanceof Error && failure.cause instanceof Error ? failure.cause.message : String(failure);
+        process.stdout.write(`failed: ${run.workflowId}: ${cause}\n`);
+      }
+    }
     expect(result).toMatchObject({ tickets: TICKETS, firstNotes: TICKETS, failed: 0 });
     const noted = sandboxes.bruin.allTickets().filter((t) => t.topic === 'VOO' && t.notes.length === 1);
     expect(noted).toHaveLength(TICKETS);

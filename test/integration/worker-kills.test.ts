@@ -105,11 +105,19 @@ function restore(s: Scenario): void {
   fleet.slack.setSlackFaults({ holdAnswerAfterCommitMs: 0 });
 }
 
-async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
+/** Starts the real worker process; a start that fails (a free port taken meanwhile) is tried again. */
+async function startWorker(env: Record<string, string>, tries = 3): Promise<WorkerProcess> {
   const worker = await spawnWorker(env);
   workers.push(worker);
-  await worker.waitUntilReady();
-  return worker;
+  try {
+    await worker.waitUntilReady(90_000);
+    return worker;
+  } catch (error) {
+    worker.child.kill('SIGKILL');
+    if (tries <= 1) throw error;
+    process.stdout.write(`worker start failed, trying again: ${(error as Error).message.slice(0, 500)}\n`);
+    return startWorker(env, tries - 1);
+  }
 }
 
 async function kill(worker: WorkerProcess): Promise<void> {

@@ -54,11 +54,19 @@ export async function spawnWorker(env: Record<string, string>, nodeArgs: string[
     exited,
     output: () => output,
     waitUntilReady: async (timeoutMs = 60_000) => {
-      await waitFor(
+      // A worker that exits first (a port taken meanwhile, a bad configuration) says why at once.
+      const ended = exited.then((code) => {
+        throw new Error(`the worker exited (code ${code}) before it was ready:\n${output.slice(-2_000)}`);
+      });
+      const ready = waitFor(
         'the worker to be ready',
         async () => ((await get(`http://127.0.0.1:${healthPort}/readyz`)).status === 200 ? true : undefined),
         timeoutMs,
-      );
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; its output:\n${output.slice(-2_000)}`);
+      });
+      ended.catch(() => undefined);
+      await Promise.race([ready, ended]);
     },
   };
 }
