@@ -19,6 +19,8 @@ RUN npx tsc -p tsconfig.json \
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# The main thread's young generation, fixed at start (workers/heap-policy.ts sets the rest).
+ENV NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

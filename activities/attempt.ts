@@ -38,13 +38,19 @@ export async function runInAttemptScope<T>(context: Context, run: () => Promise<
   let deadline = started + info.startToCloseTimeoutMs;
   if (info.scheduleToCloseTimeoutMs > 0) deadline = Math.min(deadline, info.scheduledTimestampMs + info.scheduleToCloseTimeoutMs);
   const timeLeft = Math.max(0, deadline - started - DEADLINE_MARGIN_MS);
-  // A timer cleared when the attempt ends, not AbortSignal.timeout: a pending timer keeps the
-  // attempt's async context (and with it the activity and its result) alive until it fires.
-  const deadlineReached = new AbortController();
-  const deadlineTimer = setTimeout(() => deadlineReached.abort(new DOMException('attempt deadline reached', 'TimeoutError')), timeLeft);
+  // A timer and a listener removed when the attempt ends, not AbortSignal.timeout and
+  // AbortSignal.any: a pending timer keeps the attempt's async context (the activity and its
+  // result) alive until it fires, and composite signals leave weak references for the collector
+  // to clear, thousands a second in a monitoring cycle.
+  const aborter = new AbortController();
+  const deadlineTimer = setTimeout(() => aborter.abort(new DOMException('attempt deadline reached', 'TimeoutError')), timeLeft);
   deadlineTimer.unref();
+  const { cancellationSignal } = context;
+  const cancelled = () => aborter.abort(cancellationSignal.reason);
+  if (cancellationSignal.aborted) cancelled();
+  else cancellationSignal.addEventListener('abort', cancelled, { once: true });
   const scope: AttemptScope = {
-    signal: AbortSignal.any([context.cancellationSignal, deadlineReached.signal]),
+    signal: aborter.signal,
     deadline: started + timeLeft,
     progress: undefined,
   };
@@ -57,6 +63,7 @@ export async function runInAttemptScope<T>(context: Context, run: () => Promise<
   } finally {
     if (pump) clearInterval(pump);
     clearTimeout(deadlineTimer);
+    cancellationSignal.removeEventListener('abort', cancelled);
   }
 }
 

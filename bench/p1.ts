@@ -28,6 +28,7 @@ import type { EdgeMonitoringInput } from '../workflows/edge-monitoring';
 import { loadConfig } from '../config';
 import { startSandboxes } from '../sandbox';
 import { get, spawnWorker } from '../test/support/worker-process';
+import { WORKER_NODE_OPTIONS } from '../workers/heap-policy';
 import { countActions, countActivities, largestPayloadBytes, type ActionCount } from './histories';
 
 const { values } = parseArgs({
@@ -66,6 +67,12 @@ function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function sumMetric(text: string, name: string): number {
@@ -134,7 +141,12 @@ async function main(): Promise<void> {
   log(`bench: ${edges} edges on ${hostCount} orchestrators, ${latencyMs} ms added per VCO call, ${mode} activities per edge${rateLimit ? `, 429 bursts of ${rateLimit[1]} ms every ${rateLimit[0]} ms` : ''}`);
   const bundleDir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
   const bundlePath = join(bundleDir, 'workflow-bundle.js');
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => log(m), log() {} } });
+  // Bundled as the Dockerfile bundles it.
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    failureConverterPath: require.resolve('../clients/temporal/codec/failure-converter'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => log(m), log() {} },
+  });
   writeFileSync(bundlePath, bundle.code);
   const server = await startBenchServer(values.server, values.shards === undefined ? undefined : Number(values.shards));
   const hosts = Array.from({ length: hostCount }, (_, i) => `vco${i + 1}.bench`);
@@ -151,6 +163,8 @@ async function main(): Promise<void> {
     WORKFLOW_BUNDLE_PATH: bundlePath,
     // Payloads as the default configuration sends them (no TEMPORAL_CODEC_KEYS: not encrypted).
     TEMPORAL_CODEC_KEYS: '',
+    // The worker process as the image starts it (Dockerfile: NODE_OPTIONS).
+    NODE_OPTIONS: WORKER_NODE_OPTIONS,
   };
   // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the workers.
   const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
@@ -165,6 +179,7 @@ async function main(): Promise<void> {
     const client = await connectClient(loadConfig(env).temporal);
     const edgesFetched = () => sandboxes.velocloud.sandboxes.reduce((n, s) => n + s.edgeFetches.size, 0);
     const workflowId = `bench-cycle-${randomUUID()}`;
+    const cpuBefore = workers.map((w) => cpuSeconds(w.child.pid!));
     const started = performance.now();
     const handle = await client.workflow.start<(input: EdgeMonitoringInput) => Promise<CycleResult>>('edgeMonitoringCycleWorkflow', {
       taskQueue,
@@ -196,6 +211,7 @@ async function main(): Promise<void> {
       clearTimeout(snapshot);
     }
     const cycleSeconds = (performance.now() - started) / 1000;
+    const workerCpuSeconds = workers.reduce((n, w, i) => n + cpuSeconds(w.child.pid!) - cpuBefore[i]!, 0);
     const summary = toCycleSummary(result);
     log(`cycle: ${summary.processed} processed, ${summary.failed} failed in ${cycleSeconds.toFixed(1)} s`);
     let vcoCalls = 0;
@@ -250,6 +266,7 @@ async function main(): Promise<void> {
       largestPayloadKB: Number((histories.largestPayloadBytes / 1024).toFixed(1)),
       resultKB: Number((resultBytes / 1024).toFixed(1)),
       workerRssMb,
+      workerCpuSeconds: Number(workerCpuSeconds.toFixed(1)),
       serialBaselineSeconds: Number(serialBaselineSeconds.toFixed(1)),
       serialBaselineSampledEdges: sample.length,
       speedup: Number((serialBaselineSeconds / cycleSeconds).toFixed(1)),

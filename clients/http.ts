@@ -49,29 +49,32 @@ export class HttpClient {
 
   /** One attempt. Transport failures and timeouts throw a retryable ExternalCallError; statuses are returned. */
   async send(call: string, url: string, init: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>): Promise<HttpResponse> {
-    // A timer cleared when the call ends, not AbortSignal.timeout: a pending timer would keep the
-    // caller's async context (an activity and its result) alive for the whole timeout.
-    const timedOut = new AbortController();
-    const timer = setTimeout(() => timedOut.abort(new DOMException(`timed out after ${this.timeoutMs} ms`, 'TimeoutError')), this.timeoutMs);
+    // A timer and a listener removed when the call ends, not AbortSignal.timeout and
+    // AbortSignal.any: a pending timer would keep the caller's async context (an activity and its
+    // result) alive for the whole timeout, and composite signals leave weak references behind.
+    const aborter = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      aborter.abort(new DOMException(`timed out after ${this.timeoutMs} ms`, 'TimeoutError'));
+    }, this.timeoutMs);
     timer.unref();
-    const timeout = timedOut.signal;
     const owner = this.options.callSignal?.();
+    const ownerAborted = () => aborter.abort(owner?.reason);
+    owner?.addEventListener('abort', ownerAborted, { once: true });
     try {
       if (owner?.aborted) throw this.error(call, 'retryable', 'not sent: the activity attempt was given up or reached its deadline');
-      const response = await request(url, {
-        ...init,
-        dispatcher: this.dispatcher,
-        signal: owner ? AbortSignal.any([timeout, owner]) : timeout,
-      });
+      const response = await request(url, { ...init, dispatcher: this.dispatcher, signal: aborter.signal });
       const text = await response.body.text();
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
-      if (owner?.aborted && !timeout.aborted && !(error instanceof ExternalCallError)) {
+      if (owner?.aborted && !timedOut && !(error instanceof ExternalCallError)) {
         throw this.error(call, 'retryable', 'abandoned: the activity attempt was given up or reached its deadline', { cause: error });
       }
       throw this.transportError(call, error);
     } finally {
       clearTimeout(timer);
+      owner?.removeEventListener('abort', ownerAborted);
     }
   }
 

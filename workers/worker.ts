@@ -5,6 +5,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { redactor } from '../clients/redact';
 import { engineDataConverter } from '../clients/temporal/codec/data-converter';
 import { secretValues } from '../config';
+import { applyWorkerHeapPolicy } from './heap-policy';
 import { ExternalFailureInterceptor } from './interceptors';
 
 export interface EngineWorkerOptions {
@@ -28,6 +29,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
   const { config } = options.deps;
   const bundlePath = options.workflowBundlePath ?? defaultWorkflowBundlePath();
   const redact = redactor(secretValues(config));
+  applyWorkerHeapPolicy();
   return Worker.create({
     connection: options.connection,
     namespace: config.temporal.namespace,

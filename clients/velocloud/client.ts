@@ -276,8 +276,9 @@ export class VelocloudClient {
       // maintenance page), not from the API: it passes, so it is worth another attempt.
       throw this.http.error(call, 'retryable', `answer is not JSON: ${snippet(response.text)}`, { status: response.status });
     }
-    const envelope = errorEnvelopeSchema.safeParse(json);
-    if (envelope.success) {
+    // Only an object with an `error` field can be one; most answers are lists, checked for nothing else.
+    const envelope = isObjectWithError(json) ? errorEnvelopeSchema.safeParse(json) : undefined;
+    if (envelope?.success) {
       throw this.http.error(call, 'non-retryable', `VCO answered an error: ${envelope.data.error.message ?? 'no message'}`, {
         status: response.status,
       });
@@ -352,6 +353,10 @@ export class VelocloudClient {
   private report(call: string, outcome: ExternalCallError['kind'] | 'ok', started: number): void {
     this.options.onCall?.({ host: this.host, call, outcome, seconds: (performance.now() - started) / 1000 });
   }
+}
+
+function isObjectWithError(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && !Array.isArray(json) && 'error' in json;
 }
 
 /** Reads a whole-number id at `path` of a raw row, if there is one. */
