@@ -29,6 +29,7 @@ import {
   type IncidentNoteKey,
   type HaPartner,
   type OutageKind as Kind,
+  type AutoResolvePolicy,
   type RepairBranch,
   type ResolveRefusal,
 } from '../domain/incidents';
@@ -36,6 +37,7 @@ import { EdgeSerial, Enterprise, OutageKind, Process, PROCESS, VcoHost } from '.
 import { isTriageEvent, TRIAGE_EVENT_WINDOW_DAYS, triageNote, triagePages } from '../domain/triage-notes';
 import { OUTAGE_TOPIC } from './triage';
 import type { ActivityDeps } from './deps';
+import type { Config } from '../config';
 import type { IncidentInput } from '../workflows/incident';
 
 const DAY_MS = 86_400_000;
@@ -64,6 +66,19 @@ export type ResolveDecision = { resolve: true; detailId: number } | { resolve: f
 
 function detailOf(details: TicketDetails, serial: string) {
   return details.details.find((d) => serialKey(d.detailValue) === serialKey(serial));
+}
+
+/** The auto-resolve rules of SPEC's incidents, from the configuration; VAS tickets use the same. */
+export function autoResolvePolicy({ incidents, timezone }: Config): AutoResolvePolicy {
+  return {
+    creator: incidents.engineCreator,
+    graceDayMs: incidents.graceDay,
+    graceNightMs: incidents.graceNight,
+    dayStartHour: incidents.dayStartHour,
+    dayEndHour: incidents.dayEndHour,
+    timezone,
+    maxAutoResolves: 3,
+  };
 }
 
 export function createIncidentActivities(deps: ActivityDeps) {
@@ -291,18 +306,9 @@ export function createIncidentActivities(deps: ActivityDeps) {
       if (detail.detailStatus === 'R') return refuse('detail-not-open');
       const now = new Date().toISOString();
       const row = await ticketRow(ticketId);
-      const { incidents } = config;
       const reason = autoResolveRefusal(
         { createdBy: row?.createdBy, notes: details.notes, serial: key.serial, now },
-        {
-          creator: incidents.engineCreator,
-          graceDayMs: incidents.graceDay,
-          graceNightMs: incidents.graceNight,
-          dayStartHour: incidents.dayStartHour,
-          dayEndHour: incidents.dayEndHour,
-          timezone: config.timezone,
-          maxAutoResolves: 3,
-        },
+        autoResolvePolicy(config),
       );
       if (reason) return refuse(reason);
       await bruin.appendNote(ticketId, resolveNote(key, now, 'edge back in service within the grace period'));

@@ -31,6 +31,7 @@ import type { VelocloudLinkMetrics } from '../clients/velocloud';
 import { serialKey } from '../clients/bruin';
 import { formatDuration } from '../domain/duration';
 import type { ResolveRefusal } from '../domain/incidents';
+import { autoResolvePolicy } from './incidents';
 import type { TicketContact } from '../clients/bruin/types';
 import type { ActivityDeps } from './deps';
 
@@ -226,7 +227,6 @@ export function createServiceAffectingActivities(deps: ActivityDeps) {
       const { serial, recoveredAt } = request;
       const tickets = await bruin.findOpenTicketsForSerial({ clientId: request.clientId, topic: SERVICE_AFFECTING_TOPIC, serial });
       const result: TroubleResolveResult = { resolved: [], leftOpen: [] };
-      const { incidents } = config;
       for (const ticket of tickets.sort((a, b) => a.ticketId - b.ticketId)) {
         if (!ticket.notes.some((n) => noteNamesAnyTrouble(n.noteValue))) continue;
         const detail = ticket.details.find((d) => serialKey(d.detailValue) === serialKey(serial));
@@ -235,15 +235,7 @@ export function createServiceAffectingActivities(deps: ActivityDeps) {
         if (!decided) {
           const reason = troubleAutoResolveRefusal(
             { createdBy: ticket.createdBy, notes: ticket.notes, serial, now: new Date().toISOString() },
-            {
-              creator: incidents.engineCreator,
-              graceDayMs: incidents.graceDay,
-              graceNightMs: incidents.graceNight,
-              dayStartHour: incidents.dayStartHour,
-              dayEndHour: incidents.dayEndHour,
-              timezone: config.timezone,
-              maxAutoResolves: 3,
-            },
+            autoResolvePolicy(config),
           );
           if (reason) {
             result.leftOpen.push({ ticketId: ticket.ticketId, reason });
