@@ -4,9 +4,10 @@
  * kept under .tools/; and the PostgreSQL programs (initdb, pg_ctl) of the machine's PostgreSQL.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { projectRoot } from './project';
+import { isExecutable, onPath } from './temporal-cli';
 
 /** The server version the compose stack pins (temporalio/auto-setup); test/unit/cluster-parity.test.ts keeps them equal. */
 export const TEMPORAL_SERVER_VERSION = '1.27.2';
@@ -17,22 +18,6 @@ export interface ClusterTools {
   server: string;
   sqlTool: string;
   uiServer?: string;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    if (isExecutable(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
 }
 
 export function serverToolsDir(root = projectRoot()): string {

@@ -19,8 +19,8 @@ import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rm
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { Connection } from '@temporalio/client';
 import { ensureClusterTools, postgresBinDir, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION, type ClusterTools } from './cluster-tools';
+import { waitForFrontend } from './dev-server';
 import { freePort, isPortFree } from './free-port';
 import { projectRoot } from './project';
 import { resolveTemporalCli } from './temporal-cli';
@@ -331,29 +331,15 @@ export function serverConfig(state: ClusterState, root = projectRoot()): string 
 const address = (state: ClusterState) => `127.0.0.1:${state.ports.frontend}`;
 
 async function waitUntilServing(state: ClusterState, pid: number, logFile: string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
+  await waitForFrontend(address(state), timeoutMs, () => {
     try {
       process.kill(pid, 0);
+      return undefined;
     } catch {
       const tail = readFileSync(logFile, 'utf8').split('\n').slice(-12).map((line) => line.slice(0, 400)).join('\n');
-      throw new Error(`the Temporal server exited before serving; the end of ${logFile}:\n${tail}`);
+      return `the Temporal server exited before serving; the end of ${logFile}:\n${tail}`;
     }
-    try {
-      const connection = await Connection.connect({ address: address(state), connectTimeout: 1_000 });
-      try {
-        await connection.workflowService.getSystemInfo({});
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (error) {
-      lastError = error;
-      await sleep(250);
-    }
-  }
-  throw new Error(`the Temporal server at ${address(state)} did not answer within ${timeoutMs} ms: ${String(lastError)}`);
+  });
 }
 
 /** Starts the server process from the cluster's config (PostgreSQL must be running); resolves once it serves. */

@@ -112,10 +112,21 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 async function waitUntilServing(address: string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
+  await waitForFrontend(address, timeoutMs, () =>
+    exitCode === undefined ? undefined : `Temporal dev server exited with code ${exitCode} before serving`,
+  );
+}
+
+/**
+ * Waits until a Temporal frontend at `address` answers; `stopped` says why waiting is pointless
+ * (the server process exited), or undefined while it may still come up.
+ */
+export async function waitForFrontend(address: string, timeoutMs: number, stopped: () => string | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`Temporal dev server exited with code ${exitCode} before serving`);
+    const why = stopped();
+    if (why) throw new Error(why);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
@@ -129,5 +140,5 @@ async function waitUntilServing(address: string, exited: Promise<number | null>,
       await sleep(250);
     }
   }
-  throw new Error(`Temporal dev server at ${address} did not answer within ${timeoutMs} ms: ${String(lastError)}`);
+  throw new Error(`the Temporal server at ${address} did not answer within ${timeoutMs} ms: ${String(lastError)}`);
 }

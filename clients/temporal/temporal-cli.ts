@@ -17,7 +17,7 @@ const MANUAL_INSTALL = `Install the Temporal CLI by hand with one of:
   go install github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_BIN_VERSION}
 then put it on PATH or set TEMPORAL_CLI=/path/to/temporal.`;
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;
@@ -26,7 +26,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-function onPath(name: string): string | undefined {
+export function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const candidate = join(dir, name);
     if (isExecutable(candidate)) return candidate;
