@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '../../config';
+import { ConfigError, loadConfig, type Config } from '../../config';
 import { TEST_CODEC_KEYS } from './codec';
 
 /** A valid configuration for tests; pass variables to point it at sandboxes or change values. */
@@ -18,4 +18,15 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
     REPORT_RECIPIENTS: 'noc@example.com',
     ...env,
   });
+}
+
+/** The problems start-up would list for this environment (none when it loads). */
+export function configProblems(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
 }

@@ -1,8 +1,8 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, redactConfig, secretValues } from '../../config';
-import { testConfig } from '../support/config';
+import { loadConfig, redactConfig, secretValues } from '../../config';
+import { configProblems, testConfig } from '../support/config';
 
 const CODEC_KEY = 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
 
@@ -19,15 +19,7 @@ const valid = {
   REPORT_RECIPIENTS: 'a@example.com, b@example.com',
 };
 
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = configProblems;
 
 describe('configuration', () => {
   it('applies the defaults of SPEC §5', () => {

@@ -5,7 +5,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../config';
+import { loadConfig } from '../../config';
+import { configProblems } from '../support/config';
 import { connectionOptions } from '../../clients/temporal/connection';
 
 const dir = mkdtempSync(join(tmpdir(), 'temporal-conn-'));
@@ -31,15 +32,7 @@ const base = {
   REPORT_RECIPIENTS: 'noc@example.com',
 };
 
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig({ ...base, ...env });
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = (env: Record<string, string | undefined>) => configProblems({ ...base, ...env });
 
 const temporalOf = (env: Record<string, string | undefined>) => loadConfig({ ...base, ...env }).temporal;
 

@@ -3,7 +3,8 @@
  * ALLOW_INSECURE_HTTP=yes, the worker's endpoints on loopback unless opened, and every plaintext
  * connection listed for the start-up log.
  */
-import { ConfigError, loadConfig } from '../../config';
+import { loadConfig } from '../../config';
+import { configProblems } from '../support/config';
 import { plaintextConnections } from '../../config/security';
 import { hostOf, isLoopbackHost } from '../../clients/loopback';
 
@@ -21,15 +22,7 @@ const base = {
   TEMPORAL_API_KEY: 'k',
 };
 
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig({ ...base, ...env });
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = (env: Record<string, string | undefined>) => configProblems({ ...base, ...env });
 
 describe('loopback hosts', () => {
   it.each([
